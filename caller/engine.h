@@ -1,0 +1,88 @@
+/*
+ * engine — the queue engine: the one owner of a hall's state.
+ *
+ * Owns: services' numbering, tickets, counters and staff, the dispatch
+ * decision, opening hours and the daily reset, ratings, and the durable store
+ * they live in. It is a pure library: no MQTT, no SDL, no serial. Its inputs
+ * are parsed commands (protocol.h) and the time "now"; its outputs are a JSON
+ * reply, events in a durable outbox, and JSON snapshots of state.
+ *
+ * Durability contract: jh_engine_apply() runs one SQLite transaction (WAL,
+ * synchronous=FULL) that stores the state change, the command id with its
+ * reply, and the events it caused; it commits before returning. Only then may
+ * the front announce anything. A command id seen before (per origin) returns
+ * the stored reply and changes nothing.
+ *
+ * Events: each has a `seq` that grows by one across all kinds and across
+ * restarts. They wait in the outbox until the front has handed them to the
+ * broker and acknowledged them, so a crash between commit and publish loses
+ * nothing (displays drop duplicates by seq).
+ */
+#ifndef JH_ENGINE_H
+#define JH_ENGINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hall_config.h"
+#include "protocol.h"
+
+typedef struct jh_engine jh_engine;
+
+/* What one call changed, so the front republishes just those retained states. */
+typedef struct {
+    char *reply;                             /* JSON reply (malloc'd), always set on return 0 */
+    int ok;                                  /* the reply's "ok" */
+    int duplicate;                           /* 1: command id seen before; stored reply returned */
+    unsigned char service_dirty[JH_MAX_SERVICES];
+    unsigned char counter_dirty[JH_MAX_COUNTERS];
+    int hall_dirty;
+    int n_events;                            /* events this call put in the outbox */
+} jh_outcome;
+
+typedef struct {
+    int64_t seq;
+    char kind[32];   /* "called" → topic event/called */
+    char *payload;   /* JSON (malloc'd) */
+} jh_event;
+
+/*
+ * Opens (creating if needed) the store at db_path for the hall `cfg`, which
+ * must outlive the engine. Returns NULL with a one-line message in err.
+ */
+jh_engine *jh_engine_open(const jh_hall_config *cfg, const char *db_path, char *err, size_t errlen);
+void jh_engine_close(jh_engine *e);
+
+/*
+ * Applies one command from `origin` at time now_ms. Returns 0 with *out
+ * filled (a refusal is still 0, with out->ok == 0 and an error reply), or -1
+ * when the store itself failed (disk full, I/O error): then nothing changed,
+ * out->reply holds an "internal" error reply, and err says why.
+ */
+int jh_engine_apply(jh_engine *e, const jh_origin *origin, const jh_command *cmd, int64_t now_ms,
+                    jh_outcome *out, char *err, size_t errlen);
+
+/*
+ * Lets time pass: day rollover, services opening/closing, estimated waits,
+ * service-time overruns. Call about once a second. Marks what changed in *out
+ * (out->reply stays NULL). Returns -1 on a store failure.
+ */
+int jh_engine_tick(jh_engine *e, int64_t now_ms, jh_outcome *out, char *err, size_t errlen);
+
+void jh_outcome_free(jh_outcome *out);
+
+/* Retained state payloads (malloc'd JSON), as PROTOCOL.md "Events and state". */
+char *jh_engine_counter_state(jh_engine *e, int counter_index, int64_t now_ms);
+char *jh_engine_service_state(jh_engine *e, int service_index, int64_t now_ms);
+char *jh_engine_hall_state(jh_engine *e, int64_t now_ms);
+
+/*
+ * Outbox: the oldest event not yet acknowledged with seq > after_seq.
+ * Returns 1 and fills *ev (free with jh_event_free), 0 when there is none, -1 on error.
+ */
+int jh_engine_outbox_next(jh_engine *e, int64_t after_seq, jh_event *ev);
+/* Marks every event up to and including seq as handed to the broker. */
+int jh_engine_outbox_ack(jh_engine *e, int64_t seq);
+void jh_event_free(jh_event *ev);
+
+#endif
