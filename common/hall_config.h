@@ -154,6 +154,24 @@ int jh_config_load(jh_hall_config *cfg, const char *path, char *err, size_t errl
 int jh_config_parse(jh_hall_config *cfg, const char *text, size_t len, const char *name,
                     char *err, size_t errlen);
 
+/*
+ * The strict INI reader the loader is built on, for parts that keep their own
+ * sections ([display main], [bridge b1], ...) in the same file and want the same
+ * syntax rules (see hall_config.c). `fn` is called in file order: once per
+ * section header with key == value == NULL, then once per `key = value` line.
+ * `arg` is the second word of the header ("" when none). `fn` returns 0 to go
+ * on, or -1 after writing a reason into `why`; reading then stops and err gets
+ * "name:line: [section arg] key: reason". Syntax errors are reported the same way.
+ */
+typedef int (*jh_ini_fn)(void *user, const char *section, const char *arg, const char *key,
+                         const char *value, int line, char *why, size_t whylen);
+int jh_ini_parse(const char *text, size_t len, const char *name, jh_ini_fn fn, void *user,
+                 char *err, size_t errlen);
+
+/* Reads a whole file (at most JH_CONFIG_MAX_BYTES) into a NUL-terminated heap buffer. */
+#define JH_CONFIG_MAX_BYTES (1024 * 1024)
+char *jh_config_read_file(const char *path, size_t *len, char *err, size_t errlen);
+
 /* Lookups; -1 when not configured. */
 int jh_config_service_index(const jh_hall_config *cfg, const char *code);
 int jh_config_counter_index(const jh_hall_config *cfg, const char *id);

@@ -23,6 +23,12 @@
 /* Sets the process time zone to `zone` (IANA name). -1 with a message if unknown. */
 int jh_time_set_zone(const char *zone, char *err, size_t errlen);
 
+/*
+ * Whether `zone` names a real zone: a-z/A-Z/0-9/_+- and '/', no "..", and a TZif
+ * file under $TZDIR or /usr/share/zoneinfo. 0, or -1 with a message.
+ */
+int jh_time_zone_check(const char *zone, char *err, size_t errlen);
+
 /* Wall clock now, epoch ms. */
 int64_t jh_time_now_ms(void);
 
