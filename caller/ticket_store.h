@@ -1,0 +1,201 @@
+/*
+ * ticket_store — the engine's durable memory: one SQLite file per hall.
+ *
+ * Owns: the schema (tickets, numbering, counters, pause/session/call/transfer
+ * logs, command records, the event outbox and the hall row) and every query
+ * on it, all as prepared statements. It knows rows, not rules: which ticket
+ * to call, when a day ends or what a refusal says is engine.c's business.
+ * The engine brackets each command in jh_store_begin()/commit(), so every
+ * write here joins that one transaction.
+ *
+ * Queue lookups go through partial indexes on the waiting tickets only, and
+ * waiting counts are kept as counters in the numbering rows, so the cost of
+ * a call does not grow with the history or the queue length (docs/engine.md).
+ *
+ * Conventions: functions return 0 on success and -1 on a store error (the
+ * message is in jh_store_errmsg); lookups return 1 found / 0 not found / -1.
+ * Optional times and ids are 0 when absent (NULL in the file); optional text
+ * is "" when absent.
+ */
+#ifndef JH_TICKET_STORE_H
+#define JH_TICKET_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hall_config.h"
+
+typedef struct jh_store jh_store;
+
+typedef enum {
+    JH_TS_WAITING = 0,
+    JH_TS_CALLED,   /* at a counter: called, being served */
+    JH_TS_FINISHED,
+    JH_TS_NO_SHOW,
+    JH_TS_VOIDED,
+    JH_TS_EXPIRED,
+    JH_TS_COUNT
+} jh_ticket_status;
+
+typedef enum { JH_CS_CLOSED = 0, JH_CS_IDLE, JH_CS_SERVING, JH_CS_PAUSED, JH_CS_COUNT } jh_counter_status;
+
+const char *jh_ticket_status_name(jh_ticket_status s);
+const char *jh_counter_status_name(jh_counter_status s);
+
+typedef struct {
+    int64_t id;
+    int day;                          /* business day YYYYMMDD */
+    char label[JH_ID_LEN];            /* "A012", unique per day */
+    char issued_service[JH_ID_LEN];   /* service that issued the number */
+    int number;
+    char service[JH_ID_LEN];          /* current service (changes on transfer) */
+    int priority;                     /* jh_priority */
+    jh_ticket_status status;
+    char lang[8];
+    char kiosk[JH_ID_LEN];
+    int64_t issued_at;
+    int64_t queue_key;                /* place in time, ms; kept on transfer */
+    char target_counter[JH_ID_LEN];   /* directed transfer; "" = any counter */
+    char counter[JH_ID_LEN];          /* last counter that called it */
+    char staff_id[JH_ID_LEN];
+    int64_t called_at;                /* first call ever */
+    int64_t last_called_at;           /* latest call or recall */
+    int64_t session_at;               /* when the current counter called it (service start) */
+    int call_count;                   /* all calls and recalls */
+    int session_calls;                /* calls at the current counter (1 + recalls) */
+    int64_t finished_at;
+    int service_s;
+    int overran;
+    int transfers;
+    int requeues;
+    char void_reason[JH_TEXT_LEN];
+    int rating;                       /* 0 = not rated */
+    int64_t rated_at;
+    int rating_suspicious;
+    char rating_flags[96];            /* JSON array text, e.g. ["too-fast"] */
+} jh_ticket;
+
+typedef struct {
+    char id[JH_ID_LEN];
+    jh_counter_status status;
+    char staff_id[JH_ID_LEN];
+    char staff_name[JH_TEXT_LEN];
+    int64_t ticket_id;                /* current ticket; 0 = none */
+    int64_t since;                    /* when the current status began */
+    char message[JH_LONG_TEXT_LEN];   /* 去向留言 while paused */
+    char pause_reason[JH_TEXT_LEN];
+    int normal_streak;                /* normal calls since the last green one */
+    int green_streak;                 /* green calls in a row */
+    int64_t last_finished_id;         /* what a rating pad at this counter rates */
+    int64_t last_finished_at;
+    int last_score;                   /* rating run detection */
+    int score_run;
+} jh_counter_row;
+
+typedef struct {
+    int day;
+    int open;
+    char notice[JH_LONG_TEXT_LEN];
+    int64_t seq;                      /* last event seq handed out */
+} jh_hall_row;
+
+typedef struct {
+    int last_number;
+    int issued;
+    int waiting;
+    int waiting_priority;
+    char last_called[JH_ID_LEN];
+} jh_numbering_row;
+
+/* The head of one queue: what dispatch needs to compare, nothing more. */
+typedef struct {
+    int64_t id;
+    int64_t queue_key;
+} jh_queue_head;
+
+typedef struct {
+    char label[JH_ID_LEN];
+    char counter[JH_ID_LEN];
+    int64_t at;
+} jh_call_row;
+
+/* Opens or creates the store (WAL, synchronous=FULL). `day` initialises a new file. */
+jh_store *jh_store_open(const char *path, int day, char *err, size_t errlen);
+void jh_store_close(jh_store *st);
+const char *jh_store_errmsg(jh_store *st);
+
+int jh_store_begin(jh_store *st); /* BEGIN IMMEDIATE */
+int jh_store_commit(jh_store *st);
+void jh_store_rollback(jh_store *st); /* no-op outside a transaction */
+/* A nested savepoint inside the transaction: undo = everything since it, gone. */
+int jh_store_savepoint(jh_store *st);
+int jh_store_savepoint_rollback(jh_store *st);
+int jh_store_savepoint_release(jh_store *st);
+
+/* Hall row. */
+int jh_store_hall_get(jh_store *st, jh_hall_row *h);
+int jh_store_hall_set(jh_store *st, const jh_hall_row *h);
+/* Hands out the next event seq (persisted in the hall row). */
+int jh_store_next_seq(jh_store *st, int64_t *seq);
+
+/* Numbering and waiting counters per (day, service). A missing row reads as zeros. */
+int jh_store_numbering_get(jh_store *st, int day, const char *service, jh_numbering_row *n);
+int jh_store_numbering_issue(jh_store *st, int day, const char *service, int number);
+int jh_store_waiting_add(jh_store *st, int day, const char *service, int d_waiting, int d_priority);
+int jh_store_set_last_called(jh_store *st, int day, const char *service, const char *label);
+/* Zeroes waiting counts of every day before `day` (after expiring their tickets). */
+int jh_store_waiting_clear_before(jh_store *st, int day);
+int jh_store_waiting_clear_day(jh_store *st, int day);
+
+/* Tickets. insert fills t->id. */
+int jh_store_ticket_insert(jh_store *st, jh_ticket *t);
+int jh_store_ticket_update(jh_store *st, const jh_ticket *t);
+int jh_store_ticket_by_id(jh_store *st, int64_t id, jh_ticket *t);
+int jh_store_ticket_by_label(jh_store *st, int day, const char *label, jh_ticket *t);
+/* Oldest waiting ticket of (day, service, green?) not directed at a counter. */
+int jh_store_queue_head(jh_store *st, int day, const char *service, int green, jh_queue_head *h);
+/* Oldest waiting ticket directed at `counter`. */
+int jh_store_directed_head(jh_store *st, const char *counter, jh_queue_head *h);
+/* waiting/called tickets of days before `day` → expired. */
+int jh_store_expire_before(jh_store *st, int day, int *n_expired);
+/* waiting tickets of `day` → expired (end-day). */
+int jh_store_expire_waiting_of_day(jh_store *st, int day, int *n_expired);
+/* Mean service_s of the last `n` finished tickets of `service`; *count 0 when none. */
+int jh_store_recent_service_mean(jh_store *st, const char *service, int n, double *mean, int *count);
+
+/* Counters. A row exists for every configured counter (ensure at open). */
+int jh_store_counter_ensure(jh_store *st, const char *id, int64_t now_ms);
+int jh_store_counter_get(jh_store *st, const char *id, jh_counter_row *c);
+int jh_store_counter_put(jh_store *st, const jh_counter_row *c);
+/* Another counter where `staff_id` is logged in (not `except_id`). */
+int jh_store_counter_by_staff(jh_store *st, const char *staff_id, const char *except_id,
+                              jh_counter_row *c);
+/* Day rollover: every counter closed and logged out, streaks and rating target
+ * cleared, open pause and session logs ended at now_ms. */
+int jh_store_counters_reset(jh_store *st, int64_t now_ms);
+
+/* Logs kept for reports. */
+int jh_store_pause_start(jh_store *st, int day, const jh_counter_row *c, int64_t at);
+int jh_store_pause_end(jh_store *st, const char *counter, int64_t at);
+int jh_store_session_start(jh_store *st, int day, const jh_counter_row *c, int64_t at);
+int jh_store_session_end(jh_store *st, const char *counter, int64_t at);
+int jh_store_call_log(jh_store *st, const jh_ticket *t, const char *kind, int64_t at);
+int jh_store_last_calls(jh_store *st, int day, jh_call_row *rows, int max, int *n);
+int jh_store_transfer_log(jh_store *st, const jh_ticket *t, const char *from_counter,
+                          const char *from_service, int64_t at);
+
+/* Command records: the stored reply to each (origin, command id). */
+int jh_store_command_get(jh_store *st, int origin_kind, const char *origin_id, const char *cmd_id,
+                         char **reply, int *ok);
+int jh_store_command_put(jh_store *st, int origin_kind, const char *origin_id, const char *cmd_id,
+                         const char *reply, int ok, int64_t at);
+int jh_store_command_prune(jh_store *st, int64_t before_ms);
+
+/* Outbox. next returns 1 and a malloc'd *payload, 0 when there is none. */
+int jh_store_event_add(jh_store *st, int64_t seq, const char *kind, const char *payload, int64_t at);
+int jh_store_event_next(jh_store *st, int64_t after_seq, int64_t *seq, char *kind, size_t kindlen,
+                        char **payload);
+int jh_store_event_ack(jh_store *st, int64_t seq);
+int jh_store_event_prune(jh_store *st, int64_t before_ms);
+
+#endif
