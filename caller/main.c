@@ -1,0 +1,155 @@
+/*
+ * main — jiaohao-caller, the caller daemon: command line, config, time zone,
+ * signals; then the engine (the hall's state) and the MQTT front (its voice).
+ *
+ *   jiaohao-caller [--config FILE] [--data DIR]
+ *
+ * The store is DIR/jiaohao.db, DIR defaulting to the config's data_dir.
+ * Bad input exits non-zero with one line on stderr; SIGINT/SIGTERM exit 0
+ * after announcing status/caller offline.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "engine.h"
+#include "hall_config.h"
+#include "hall_time.h"
+#include "log.h"
+#include "mqtt_front.h"
+
+#define JH_CALLER_VERSION "0.1.0"
+#define PROG "jiaohao-caller"
+
+static volatile sig_atomic_t g_stop;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    g_stop = 1;
+}
+
+typedef struct {
+    const char *config;
+    const char *data_dir; /* NULL: from the config */
+} options;
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "usage: " PROG " [--config FILE] [--data DIR]\n"
+            "  --config FILE  hall configuration (default assets/hall.ini)\n"
+            "  --data DIR     where the store jiaohao.db lives (default: [hall] data_dir)\n"
+            "  --help         this text\n");
+}
+
+/* 0: run; 1: exit 0 (help); -1: exit 2 (message printed). */
+static int parse_args(int argc, char **argv, options *o)
+{
+    o->config = "assets/hall.ini";
+    o->data_dir = NULL;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            usage(stdout);
+            return 1;
+        }
+        const char **slot = strcmp(a, "--config") == 0 ? &o->config
+                            : strcmp(a, "--data") == 0 ? &o->data_dir : NULL;
+        if (!slot) {
+            fprintf(stderr, PROG ": unknown argument '%s' (try --help)\n", a);
+            return -1;
+        }
+        if (i + 1 >= argc || argv[i + 1][0] == '\0') {
+            fprintf(stderr, PROG ": %s needs a value (try --help)\n", a);
+            return -1;
+        }
+        *slot = argv[++i];
+    }
+    return 0;
+}
+
+static int ensure_dir(const char *dir)
+{
+    if (mkdir(dir, 0750) == 0 || errno == EEXIST) {
+        struct stat st;
+        if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode))
+            return 0;
+        errno = ENOTDIR;
+    }
+    fprintf(stderr, PROG ": data directory %s: %s\n", dir, strerror(errno));
+    return -1;
+}
+
+static void install_signals(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+}
+
+static int serve(const jh_hall_config *cfg, const char *db_path)
+{
+    char err[512];
+    jh_engine *engine = jh_engine_open(cfg, db_path, err, sizeof err);
+    if (!engine) {
+        fprintf(stderr, PROG ": %s\n", err);
+        return 1;
+    }
+    jh_front *front = jh_front_new(cfg, engine, JH_CALLER_VERSION, err, sizeof err);
+    if (!front) {
+        fprintf(stderr, PROG ": %s\n", err);
+        jh_engine_close(engine);
+        return 1;
+    }
+    jh_log(JH_LOG_INFO, "site %s, store %s, broker %s:%d", cfg->site, db_path, cfg->broker_host,
+           cfg->broker_port);
+    jh_front_run(front, &g_stop);
+    jh_front_free(front);
+    jh_engine_close(engine);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    options o;
+    int a = parse_args(argc, argv, &o);
+    if (a != 0)
+        return a > 0 ? 0 : 2;
+
+    jh_hall_config *cfg = calloc(1, sizeof *cfg);
+    char err[512];
+    if (!cfg) {
+        fprintf(stderr, PROG ": out of memory\n");
+        return 1;
+    }
+    int rc = 1;
+    /* The zone first: every time the engine and the log compute is hall time. */
+    if (jh_config_load(cfg, o.config, err, sizeof err) < 0 ||
+        jh_time_set_zone(cfg->timezone, err, sizeof err) < 0) {
+        fprintf(stderr, PROG ": %s\n", err);
+        goto out;
+    }
+    jh_log_init(PROG, getenv("JH_DEBUG") ? JH_LOG_DEBUG : JH_LOG_INFO);
+    const char *dir = o.data_dir ? o.data_dir : cfg->data_dir;
+    if (!dir[0]) {
+        fprintf(stderr, PROG ": no data directory: give --data DIR or set [hall] data_dir\n");
+        goto out;
+    }
+    char db_path[1024];
+    if (ensure_dir(dir) < 0)
+        goto out;
+    snprintf(db_path, sizeof db_path, "%s/jiaohao.db", dir);
+    install_signals();
+    rc = serve(cfg, db_path);
+out:
+    free(cfg);
+    return rc;
+}

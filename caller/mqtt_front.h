@@ -1,0 +1,52 @@
+/*
+ * mqtt_front — the caller daemon's MQTT side: the only code that turns broker
+ * traffic into engine calls and engine results into broker traffic.
+ *
+ * Owns: the libmosquitto client (its own poll loop, reconnect with backoff,
+ * persistent session, Last Will), the topic subscriptions, and the order of
+ * announcements: reply, then events from the engine's outbox, then the
+ * retained states the command made dirty. It holds no queue state of its own;
+ * what it publishes is always what the engine has already committed.
+ *
+ * main.c loads the config, opens the engine and hands both in here.
+ */
+#ifndef JH_MQTT_FRONT_H
+#define JH_MQTT_FRONT_H
+
+#include <signal.h>
+#include <stddef.h>
+
+#include "engine.h"
+#include "hall_config.h"
+
+typedef struct jh_front jh_front;
+
+/*
+ * Prepares a client for `cfg`'s broker (credentials, TLS, Will) without
+ * connecting yet. `cfg` and `engine` must outlive the front; `version` is
+ * published in status/caller. NULL with a message in err on failure (e.g. no
+ * password can be found).
+ */
+jh_front *jh_front_new(const jh_hall_config *cfg, jh_engine *engine, const char *version,
+                       char *err, size_t errlen);
+
+/*
+ * Runs until *stop becomes non-zero (a signal handler sets it): connects and
+ * keeps reconnecting, serves commands, ticks the engine about once a second.
+ * Nothing makes it give up on its own: broker and store failures are logged
+ * and retried. On stop it publishes status/caller offline and disconnects
+ * cleanly (waiting at most 2 s for the broker's acknowledgements).
+ */
+void jh_front_run(jh_front *f, volatile sig_atomic_t *stop);
+
+void jh_front_free(jh_front *f);
+
+/*
+ * The broker password for `user` per hall_config.h: [broker] password, else
+ * the first line of password_file, else <credentials_dir>/<user>.pw.
+ * 0 on success, -1 with a message naming the file tried.
+ */
+int jh_front_password(const jh_hall_config *cfg, const char *user, char *out, size_t outlen,
+                      char *err, size_t errlen);
+
+#endif

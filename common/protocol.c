@@ -1,0 +1,520 @@
+/*
+ * protocol — see protocol.h. The strict reader and the writer of command JSON,
+ * and the topic names of PROTOCOL.md.
+ *
+ * How a payload is judged, in order, so every refusal names one cause:
+ *   1. size (> JH_MAX_PAYLOAD: "too-large", never parsed),
+ *   2. encoding (one pass over the raw bytes: valid UTF-8, no NUL byte, no
+ *      \u0000 escape — cJSON would silently cut a string there: "bad-encoding"),
+ *   3. JSON syntax, an object, no duplicate keys ("bad-json"; parsers disagree
+ *      on which copy wins, so neither does),
+ *   4. "id", "reply_to", "op" (copied into the command as soon as they are
+ *      valid, so even a later refusal can be addressed and matched),
+ *   5. whether the op may come from this topic ("wrong-origin"),
+ *   6. the op's own fields ("missing-field" / "bad-field", naming the field).
+ * Keys we do not know are ignored, so newer clients can add fields.
+ */
+#include "protocol.h"
+
+#include <cjson/cJSON.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const op_names[JH_OP_COUNT] = {
+    [JH_OP_UNKNOWN] = NULL,
+    [JH_OP_TAKE] = "take",           [JH_OP_VOID] = "void",
+    [JH_OP_LOGIN] = "login",         [JH_OP_LOGOUT] = "logout",
+    [JH_OP_CALL_NEXT] = "call-next", [JH_OP_RECALL] = "recall",
+    [JH_OP_NO_SHOW] = "no-show",     [JH_OP_REQUEUE] = "requeue",
+    [JH_OP_FINISH] = "finish",       [JH_OP_TRANSFER] = "transfer",
+    [JH_OP_CALL] = "call",           [JH_OP_PAUSE] = "pause",
+    [JH_OP_RESUME] = "resume",       [JH_OP_FLAG] = "flag",
+    [JH_OP_RATE] = "rate",           [JH_OP_OPEN] = "open",
+    [JH_OP_CLOSE] = "close",         [JH_OP_NOTICE] = "notice",
+    [JH_OP_END_DAY] = "end-day",
+};
+
+const char *jh_op_name(jh_op op)
+{
+    if (op <= JH_OP_UNKNOWN || op >= JH_OP_COUNT)
+        return "unknown";
+    return op_names[op];
+}
+
+jh_op jh_op_parse(const char *name)
+{
+    if (!name)
+        return JH_OP_UNKNOWN;
+    for (int op = JH_OP_UNKNOWN + 1; op < JH_OP_COUNT; op++)
+        if (strcmp(op_names[op], name) == 0)
+            return (jh_op)op;
+    return JH_OP_UNKNOWN;
+}
+
+static jh_origin_kind op_origin(jh_op op)
+{
+    if (op == JH_OP_TAKE || op == JH_OP_VOID)
+        return JH_ORIGIN_KIOSK;
+    if (op >= JH_OP_OPEN)
+        return JH_ORIGIN_ADMIN;
+    return JH_ORIGIN_COUNTER;
+}
+
+static const char *origin_name(jh_origin_kind k)
+{
+    return k == JH_ORIGIN_KIOSK ? "kiosk" : k == JH_ORIGIN_COUNTER ? "counter" : "admin";
+}
+
+int jh_valid_id(const char *s)
+{
+    if (!s)
+        return 0;
+    size_t n = 0;
+    for (; s[n]; n++) {
+        char c = s[n];
+        int ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-';
+        if (!ok || n + 1 >= JH_ID_LEN)
+            return 0;
+    }
+    return n > 0;
+}
+
+/* ---- errors ---- */
+
+static int fail(jh_error *err, const char *code, const char *fmt, const char *arg)
+{
+    snprintf(err->code, sizeof err->code, "%s", code);
+    snprintf(err->message, sizeof err->message, fmt, arg);
+    return -1;
+}
+
+/* ---- stage 2: raw bytes ---- */
+
+/* Length of the UTF-8 sequence at p (at most n bytes), or 0 when invalid:
+ * overlong forms, surrogates and code points above U+10FFFF are refused. */
+static size_t utf8_seq_len(const unsigned char *p, size_t n)
+{
+    unsigned c = p[0];
+    size_t len;
+    unsigned cp, min;
+    if (c < 0x80)
+        return 1;
+    if (c >= 0xc2 && c <= 0xdf) { len = 2; cp = c & 0x1f; min = 0x80; }
+    else if (c >= 0xe0 && c <= 0xef) { len = 3; cp = c & 0x0f; min = 0x800; }
+    else if (c >= 0xf0 && c <= 0xf4) { len = 4; cp = c & 0x07; min = 0x10000; }
+    else return 0;
+    if (len > n)
+        return 0;
+    for (size_t i = 1; i < len; i++) {
+        if ((p[i] & 0xc0) != 0x80)
+            return 0;
+        cp = (cp << 6) | (p[i] & 0x3f);
+    }
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+        return 0;
+    return len;
+}
+
+/* True when the 6 bytes at p are the escape \u0000 (any hex case). */
+static int is_nul_escape(const unsigned char *p, size_t n)
+{
+    return n >= 6 && p[1] == 'u' && memcmp(p + 2, "0000", 4) == 0;
+}
+
+static int check_bytes(const char *payload, size_t len, jh_error *err)
+{
+    const unsigned char *p = (const unsigned char *)payload;
+    int in_string = 0, escaped = 0;
+    for (size_t i = 0, n; i < len; i += n) {
+        if (p[i] == 0)
+            return fail(err, "bad-encoding", "NUL byte in payload%s", "");
+        n = utf8_seq_len(p + i, len - i);
+        if (n == 0)
+            return fail(err, "bad-encoding", "payload is not valid UTF-8%s", "");
+        if (escaped) /* the character after a backslash never opens or closes a string */
+            escaped = 0;
+        else if (in_string && p[i] == '\\' && is_nul_escape(p + i, len - i))
+            return fail(err, "bad-encoding", "\\u0000 in a string%s", "");
+        else if (in_string && p[i] == '\\')
+            escaped = 1;
+        else if (p[i] == '"')
+            in_string = !in_string;
+    }
+    return 0;
+}
+
+/* ---- stage 3: JSON ---- */
+
+/* The first key that appears twice, or NULL. */
+static const char *duplicate_key(const cJSON *obj)
+{
+    for (const cJSON *a = obj->child; a; a = a->next)
+        for (const cJSON *b = a->next; b; b = b->next)
+            if (strcmp(a->string, b->string) == 0)
+                return a->string;
+    return NULL;
+}
+
+static cJSON *parse_object(const char *payload, size_t len, jh_error *err)
+{
+    const char *end = NULL;
+    cJSON *root = cJSON_ParseWithLengthOpts(payload, len, &end, 0);
+    if (!root) {
+        fail(err, "bad-json", "payload is not valid JSON%s", "");
+        return NULL;
+    }
+    /* cJSON stops after the first value; anything but whitespace after it is garbage. */
+    for (const char *q = end; q && q < payload + len; q++) {
+        if (*q != ' ' && *q != '\t' && *q != '\r' && *q != '\n') {
+            fail(err, "bad-json", "text after the JSON value%s", "");
+            cJSON_Delete(root);
+            return NULL;
+        }
+    }
+    if (!cJSON_IsObject(root)) {
+        fail(err, "bad-json", "payload must be a JSON object%s", "");
+        cJSON_Delete(root);
+        return NULL;
+    }
+    return root;
+}
+
+/* ---- stage 4–6: fields ---- */
+
+typedef enum { TXT_ID, TXT_CMD_ID, TXT_LINE } text_kind;
+
+static int text_ok(const char *s, text_kind kind)
+{
+    if (kind == TXT_ID)
+        return jh_valid_id(s);
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p < 0x20 || *p == 0x7f)
+            return 0;
+        if (kind == TXT_CMD_ID && (*p == ' ' || *p >= 0x80))
+            return 0;
+    }
+    return kind != TXT_CMD_ID || *s != '\0';
+}
+
+/*
+ * Copies string field `name` into dst[cap]. Returns 1 when copied, 0 when
+ * absent (or null — optional fields may be sent as null), -1 on error.
+ */
+static int get_text(const cJSON *obj, const char *name, text_kind kind, char *dst, size_t cap,
+                    jh_error *err)
+{
+    const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, name);
+    if (!it || cJSON_IsNull(it))
+        return 0;
+    if (!cJSON_IsString(it) || !it->valuestring)
+        return fail(err, "bad-field", "\"%s\" must be a string", name);
+    if (strlen(it->valuestring) >= cap)
+        return fail(err, "bad-field", "\"%s\" is too long", name);
+    if (!text_ok(it->valuestring, kind))
+        return fail(err, "bad-field", "\"%s\" has characters not allowed here", name);
+    memcpy(dst, it->valuestring, strlen(it->valuestring) + 1);
+    return 1;
+}
+
+static int need_text(const cJSON *obj, const char *name, text_kind kind, char *dst, size_t cap,
+                     jh_error *err)
+{
+    int r = get_text(obj, name, kind, dst, cap, err);
+    if (r == 0)
+        return fail(err, "missing-field", "\"%s\" is required", name);
+    return r < 0 ? -1 : 0;
+}
+
+static int opt_text(const cJSON *obj, const char *name, text_kind kind, char *dst, size_t cap,
+                    jh_error *err)
+{
+    return get_text(obj, name, kind, dst, cap, err) < 0 ? -1 : 0;
+}
+
+static int get_priority(const cJSON *obj, int required, int *prio, jh_error *err)
+{
+    char name[32] = "";
+    int r = get_text(obj, "priority", TXT_ID, name, sizeof name, err);
+    if (r < 0)
+        return -1;
+    if (r == 0) {
+        if (required)
+            return fail(err, "missing-field", "\"%s\" is required", "priority");
+        *prio = JH_PRIO_NONE;
+        return 0;
+    }
+    int p = jh_priority_parse(name);
+    if (p < 0)
+        return fail(err, "bad-field", "\"priority\": unknown class '%s'", name);
+    *prio = p;
+    return 0;
+}
+
+static int get_score(const cJSON *obj, int *score, jh_error *err)
+{
+    const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, "score");
+    if (!it || cJSON_IsNull(it))
+        return fail(err, "missing-field", "\"%s\" is required", "score");
+    if (!cJSON_IsNumber(it))
+        return fail(err, "bad-field", "\"%s\" must be a number", "score");
+    double d = it->valuedouble;
+    if (!isfinite(d) || d != floor(d) || d < 1 || d > 5)
+        return fail(err, "bad-field", "\"%s\" must be a whole number 1..5", "score");
+    *score = (int)d;
+    return 0;
+}
+
+static int parse_take(const cJSON *o, jh_command *c, jh_error *err)
+{
+    if (need_text(o, "service", TXT_ID, c->service, sizeof c->service, err) ||
+        get_priority(o, 0, &c->priority, err) ||
+        opt_text(o, "lang", TXT_ID, c->lang, sizeof c->lang, err))
+        return -1;
+    if (c->lang[0] && strcmp(c->lang, "zh") != 0 && strcmp(c->lang, "en") != 0)
+        return fail(err, "bad-field", "\"%s\" must be \"zh\" or \"en\"", "lang");
+    return 0;
+}
+
+static int parse_transfer(const cJSON *o, jh_command *c, jh_error *err)
+{
+    if (opt_text(o, "to_service", TXT_ID, c->to_service, sizeof c->to_service, err) ||
+        opt_text(o, "to_counter", TXT_ID, c->to_counter, sizeof c->to_counter, err))
+        return -1;
+    if (!c->to_service[0] && !c->to_counter[0])
+        return fail(err, "missing-field", "\"%s\" or \"to_counter\" is required", "to_service");
+    return 0;
+}
+
+static int parse_rate(const cJSON *o, jh_command *c, jh_error *err)
+{
+    char src[16] = "";
+    if (opt_text(o, "ticket", TXT_ID, c->ticket, sizeof c->ticket, err) ||
+        get_score(o, &c->score, err) ||
+        opt_text(o, "source", TXT_LINE, src, sizeof src, err))
+        return -1;
+    if (src[0] == '\0' || strcmp(src, "pad") == 0)
+        c->rate_source = JH_RATE_SRC_PAD;
+    else if (strcmp(src, "staff-keypad") == 0)
+        c->rate_source = JH_RATE_SRC_STAFF_KEYPAD;
+    else
+        return fail(err, "bad-field", "\"%s\" must be \"pad\" or \"staff-keypad\"", "source");
+    return 0;
+}
+
+static int parse_fields(const cJSON *o, jh_command *c, jh_error *err)
+{
+    switch (c->op) {
+    case JH_OP_TAKE:
+        return parse_take(o, c, err);
+    case JH_OP_VOID:
+        return need_text(o, "ticket", TXT_ID, c->ticket, sizeof c->ticket, err) ||
+               need_text(o, "reason", TXT_LINE, c->reason, sizeof c->reason, err) ? -1 : 0;
+    case JH_OP_LOGIN:
+        return need_text(o, "staff_id", TXT_ID, c->staff_id, sizeof c->staff_id, err) ||
+               opt_text(o, "staff_name", TXT_LINE, c->staff_name, sizeof c->staff_name, err) ? -1 : 0;
+    case JH_OP_REQUEUE:
+    case JH_OP_CALL:
+        return need_text(o, "ticket", TXT_ID, c->ticket, sizeof c->ticket, err);
+    case JH_OP_TRANSFER:
+        return parse_transfer(o, c, err);
+    case JH_OP_PAUSE:
+        return opt_text(o, "reason", TXT_LINE, c->reason, sizeof c->reason, err) ||
+               opt_text(o, "message", TXT_LINE, c->message, sizeof c->message, err) ? -1 : 0;
+    case JH_OP_FLAG:
+        return need_text(o, "ticket", TXT_ID, c->ticket, sizeof c->ticket, err) ||
+               get_priority(o, 1, &c->priority, err) ? -1 : 0;
+    case JH_OP_RATE:
+        return parse_rate(o, c, err);
+    case JH_OP_NOTICE:
+        /* An empty message clears the notice, so only presence is required. */
+        return need_text(o, "message", TXT_LINE, c->message, sizeof c->message, err);
+    default:
+        return 0; /* logout, call-next, recall, no-show, finish, resume, open, close, end-day */
+    }
+}
+
+/* Stage 4: the envelope every command shares. */
+static int parse_envelope(const cJSON *o, jh_command *c, jh_error *err)
+{
+    char id[JH_CMD_ID_LEN] = "";
+    if (need_text(o, "id", TXT_CMD_ID, id, sizeof id, err))
+        return -1;
+    memcpy(c->id, id, sizeof id);
+    char reply_to[JH_ID_LEN] = "";
+    if (opt_text(o, "reply_to", TXT_ID, reply_to, sizeof reply_to, err))
+        return -1;
+    memcpy(c->reply_to, reply_to, sizeof reply_to);
+
+    const cJSON *op = cJSON_GetObjectItemCaseSensitive(o, "op");
+    if (!op || cJSON_IsNull(op))
+        return fail(err, "missing-field", "\"%s\" is required", "op");
+    if (!cJSON_IsString(op) || !op->valuestring)
+        return fail(err, "bad-field", "\"%s\" must be a string", "op");
+    c->op = jh_op_parse(op->valuestring);
+    if (c->op == JH_OP_UNKNOWN) {
+        char shown[40];
+        snprintf(shown, sizeof shown, "%s", op->valuestring);
+        return fail(err, "unknown-op", "unknown op \"%s\"", shown);
+    }
+    return 0;
+}
+
+int jh_command_parse(const char *payload, size_t len, const jh_origin *origin, jh_command *cmd,
+                     jh_error *err)
+{
+    memset(cmd, 0, sizeof *cmd);
+    memset(err, 0, sizeof *err);
+    if (len > JH_MAX_PAYLOAD) {
+        char n[24];
+        snprintf(n, sizeof n, "%d", JH_MAX_PAYLOAD);
+        return fail(err, "too-large", "payload larger than %s bytes", n);
+    }
+    if (!payload || check_bytes(payload, len, err))
+        return payload ? -1 : fail(err, "bad-json", "empty payload%s", "");
+    cJSON *root = parse_object(payload, len, err);
+    if (!root)
+        return -1;
+    const char *dup = duplicate_key(root);
+    int rc = parse_envelope(root, cmd, err);
+    if (dup) {
+        /* Keep the id and reply_to for the refusal only when they were unambiguous. */
+        if (strcmp(dup, "id") == 0)
+            cmd->id[0] = '\0';
+        if (strcmp(dup, "id") == 0 || strcmp(dup, "reply_to") == 0)
+            cmd->reply_to[0] = '\0';
+        rc = fail(err, "bad-json", "key \"%s\" appears twice", dup);
+    }
+    if (rc == 0 && op_origin(cmd->op) != origin->kind) {
+        char what[64];
+        snprintf(what, sizeof what, "%s may not come from a %s", jh_op_name(cmd->op),
+                 origin_name(origin->kind));
+        rc = fail(err, "wrong-origin", "%s topic", what);
+    }
+    if (rc == 0)
+        rc = parse_fields(root, cmd, err);
+    cJSON_Delete(root);
+    return rc;
+}
+
+/* ---- writing ---- */
+
+static int add_str(cJSON *o, const char *name, const char *value)
+{
+    return value[0] == '\0' || cJSON_AddStringToObject(o, name, value) ? 0 : -1;
+}
+
+/* Required text fields may be empty ("" clears a notice), so they are always written. */
+static int add_required(cJSON *o, const char *name, const char *value)
+{
+    return cJSON_AddStringToObject(o, name, value) ? 0 : -1;
+}
+
+static int add_fields(cJSON *o, const jh_command *c)
+{
+    int rc = add_str(o, "service", c->service) | add_str(o, "lang", c->lang) |
+             add_str(o, "ticket", c->ticket) | add_str(o, "staff_id", c->staff_id) |
+             add_str(o, "staff_name", c->staff_name) | add_str(o, "to_service", c->to_service) |
+             add_str(o, "to_counter", c->to_counter);
+    rc |= c->op == JH_OP_VOID ? add_required(o, "reason", c->reason) : add_str(o, "reason", c->reason);
+    rc |= c->op == JH_OP_NOTICE ? add_required(o, "message", c->message) : add_str(o, "message", c->message);
+    if (c->op == JH_OP_FLAG || (c->op == JH_OP_TAKE && c->priority != JH_PRIO_NONE)) {
+        const char *p = jh_priority_name((jh_priority)c->priority);
+        rc |= p && cJSON_AddStringToObject(o, "priority", p) ? 0 : -1;
+    }
+    if (c->op == JH_OP_RATE) {
+        rc |= cJSON_AddNumberToObject(o, "score", c->score) ? 0 : -1;
+        if (c->rate_source == JH_RATE_SRC_STAFF_KEYPAD)
+            rc |= cJSON_AddStringToObject(o, "source", "staff-keypad") ? 0 : -1;
+    }
+    return rc;
+}
+
+char *jh_command_to_json(const jh_command *cmd)
+{
+    if (!cmd || cmd->op <= JH_OP_UNKNOWN || cmd->op >= JH_OP_COUNT)
+        return NULL;
+    cJSON *o = cJSON_CreateObject();
+    if (!o)
+        return NULL;
+    char *out = NULL;
+    if (cJSON_AddStringToObject(o, "id", cmd->id) && cJSON_AddStringToObject(o, "op", jh_op_name(cmd->op)) &&
+        add_str(o, "reply_to", cmd->reply_to) == 0 && add_fields(o, cmd) == 0)
+        out = cJSON_PrintUnformatted(o);
+    cJSON_Delete(o);
+    return out;
+}
+
+char *jh_reply_error_json(const char *id, const jh_error *err)
+{
+    cJSON *o = cJSON_CreateObject();
+    if (!o)
+        return NULL;
+    char *out = NULL;
+    cJSON *idv = id && id[0] ? cJSON_CreateString(id) : cJSON_CreateNull();
+    if (idv) {
+        cJSON_AddItemToObject(o, "id", idv);
+        if (cJSON_AddFalseToObject(o, "ok") && cJSON_AddStringToObject(o, "error", err->code) &&
+            cJSON_AddStringToObject(o, "message", err->message))
+            out = cJSON_PrintUnformatted(o);
+    }
+    cJSON_Delete(o);
+    return out;
+}
+
+/* ---- topics ---- */
+
+int jh_topic(char *buf, size_t len, const char *site, const char *suffix)
+{
+    if (!jh_valid_id(site) || !suffix)
+        return -1;
+    int n = snprintf(buf, len, "%s/%s/%s", JH_TOPIC_ROOT, site, suffix);
+    return n < 0 || (size_t)n >= len ? -1 : 0;
+}
+
+/* Splits "a/b/c" (after the site prefix) into at most 4 levels; returns their count. */
+static int split_levels(const char *s, char levels[4][JH_ID_LEN])
+{
+    int n = 0;
+    while (n < 4) {
+        const char *slash = strchr(s, '/');
+        size_t l = slash ? (size_t)(slash - s) : strlen(s);
+        if (l >= JH_ID_LEN)
+            return -1;
+        memcpy(levels[n], s, l);
+        levels[n++][l] = '\0';
+        if (!slash)
+            return n;
+        s = slash + 1;
+    }
+    return -1;
+}
+
+int jh_topic_origin(const char *topic, const char *site, jh_origin *origin)
+{
+    char prefix[JH_TOPIC_LEN];
+    if (!topic || jh_topic(prefix, sizeof prefix, site, "") < 0)
+        return -1;
+    size_t pl = strlen(prefix);
+    if (strncmp(topic, prefix, pl) != 0)
+        return -1;
+    char lv[4][JH_ID_LEN];
+    int n = split_levels(topic + pl, lv);
+    memset(origin, 0, sizeof *origin);
+    if (n == 2 && strcmp(lv[0], "admin") == 0 && strcmp(lv[1], "cmd") == 0) {
+        origin->kind = JH_ORIGIN_ADMIN;
+        snprintf(origin->id, sizeof origin->id, "admin");
+        return 0;
+    }
+    if (n != 3 || strcmp(lv[2], "cmd") != 0 || !jh_valid_id(lv[1]))
+        return -1;
+    if (strcmp(lv[0], "kiosk") == 0)
+        origin->kind = JH_ORIGIN_KIOSK;
+    else if (strcmp(lv[0], "counter") == 0)
+        origin->kind = JH_ORIGIN_COUNTER;
+    else
+        return -1;
+    memcpy(origin->id, lv[1], strlen(lv[1]) + 1);
+    return 0;
+}

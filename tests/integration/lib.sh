@@ -1,0 +1,235 @@
+# lib.sh — shared helpers for the integration tests (sourced, not run).
+#
+# Owns: a throw-away hall in a temp dir — a test hall config, a real mosquitto
+# with the config scripts/broker-config generates, on a random free loopback
+# port — plus the daemon's start/stop and an outside MQTT client built from
+# mosquitto_pub/mosquitto_sub and jq. Everything is removed by an EXIT trap,
+# including processes, so a failing test leaves nothing behind.
+#
+# Environment: JH_BIN_DIR (where jiaohao-caller is), JH_SOURCE_DIR (the repo).
+set -euo pipefail
+
+: "${JH_SOURCE_DIR:=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
+: "${JH_BIN_DIR:=$JH_SOURCE_DIR/build/bin}"
+CALLER_BIN="$JH_BIN_DIR/jiaohao-caller"
+
+T=$(mktemp -d /tmp/jh-it.XXXXXX)
+SITE=test-hall
+P="jh/v1/$SITE"
+CONF="$T/hall.ini"
+BROKER_DIR="$T/broker"
+CRED="$BROKER_DIR/credentials"
+PORT=""
+BROKER_PID=""
+CALLER_PID=""
+BG_PIDS=()
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+note() { echo "-- $*"; }
+
+cleanup() {
+  local rc=$?
+  set +e
+  for p in "${BG_PIDS[@]}" $CALLER_PID $BROKER_PID; do kill "$p" 2>/dev/null; done
+  for p in "${BG_PIDS[@]}" $CALLER_PID $BROKER_PID; do wait "$p" 2>/dev/null; done
+  if [ $rc -ne 0 ]; then
+    echo "== caller log (last 30 lines)" >&2; tail -n 30 "$T/caller.log" 2>/dev/null >&2
+    echo "== broker log (last 15 lines)" >&2; tail -n 15 "$BROKER_DIR/mosquitto.log" 2>/dev/null >&2
+  fi
+  rm -rf "$T"
+  exit $rc
+}
+trap cleanup EXIT
+
+[ -x "$CALLER_BIN" ] || fail "no $CALLER_BIN (build first, or set JH_BIN_DIR)"
+command -v mosquitto >/dev/null || fail "mosquitto not installed"
+command -v jq >/dev/null || fail "jq not installed"
+
+port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# A hall open around the clock, so the tests do not depend on the time of day.
+write_config() {
+  cat > "$CONF" <<EOF
+[hall]
+site = $SITE
+name_zh = 测试大厅
+name_en = Test Hall
+timezone = Asia/Shanghai
+data_dir = $T/data
+
+[broker]
+host = 127.0.0.1
+port = $PORT
+credentials_dir = $CRED
+
+[dispatch]
+policy = strict
+recall_limit = 2
+requeue = back
+
+[service A]
+name_zh = 社保业务
+name_en = Social Insurance
+numbers = 1-999
+hours = mon-sun 00:00-24:00
+target_minutes = 15
+
+[service B]
+name_zh = 医保业务
+name_en = Medical Insurance
+numbers = 1-999
+hours = mon-sun 00:00-24:00
+target_minutes = 10
+
+[counter c01]
+number = 1
+name_zh = 1号窗口
+name_en = Window 1
+services = A,B
+
+[counter c02]
+number = 2
+name_zh = 2号窗口
+name_en = Window 2
+services = A
+
+[kiosk k1]
+services = A,B
+EOF
+}
+
+# Picks a free port, writes config + broker config, starts mosquitto.
+start_broker() {
+  local tries
+  for tries in 1 2 3 4 5 6 7 8; do
+    PORT=$((20000 + RANDOM % 40000))
+    port_free "$PORT" || continue
+    write_config
+    bash "$JH_SOURCE_DIR/scripts/broker-config" --config "$CONF" --out "$BROKER_DIR" \
+      --port "$PORT" --run-as "$(id -un)" >/dev/null
+    mosquitto -c "$BROKER_DIR/mosquitto.conf" 2>>"$T/mosquitto.stderr" &
+    BROKER_PID=$!
+    local i
+    for i in $(seq 50); do
+      if ! kill -0 "$BROKER_PID" 2>/dev/null; then break; fi
+      if ! port_free "$PORT"; then return 0; fi
+      sleep 0.1
+    done
+    kill "$BROKER_PID" 2>/dev/null || true
+    wait "$BROKER_PID" 2>/dev/null || true
+    BROKER_PID=""
+  done
+  fail "could not start mosquitto"
+}
+
+restart_broker() {
+  kill "$BROKER_PID"; wait "$BROKER_PID" 2>/dev/null || true
+  mosquitto -c "$BROKER_DIR/mosquitto.conf" 2>>"$T/mosquitto.stderr" &
+  BROKER_PID=$!
+  local i
+  for i in $(seq 50); do port_free "$PORT" || return 0; sleep 0.1; done
+  fail "broker did not come back"
+}
+
+pw() { head -n 1 "$CRED/$1.pw"; }
+
+# pub USER TOPIC-SUFFIX PAYLOAD — one QoS 1 publish as USER.
+pub() { mosquitto_pub -h 127.0.0.1 -p "$PORT" -u "$1" -P "$(pw "$1")" -q 1 -t "$P/$2" -m "$3"; }
+
+# retained USER TOPIC-SUFFIX — the retained payload(s), "topic payload" per line.
+retained() {
+  mosquitto_sub -h 127.0.0.1 -p "$PORT" -u "$1" -P "$(pw "$1")" -t "$P/$2" \
+    --retained-only -W 1 -F '%t %p' 2>/dev/null || true
+}
+
+# state USER TOPIC-SUFFIX — the one retained payload of a state topic.
+state() { retained "$1" "$2" | head -n 1 | cut -d' ' -f2-; }
+
+# listen NAME USER TOPIC-FILTER — a background subscriber appending "topic payload"
+# lines to $T/NAME.log. Returns once it provably receives (a probe published as
+# the caller user, which alone may write reply/, event/ and state/).
+listen() {
+  local name=$1 user=$2 filter=$3 probe_topic=$4
+  : > "$T/$name.log"
+  mosquitto_sub -h 127.0.0.1 -p "$PORT" -u "$user" -P "$(pw "$user")" -q 1 -t "$P/$filter" \
+    -F '%t %p' >> "$T/$name.log" 2>>"$T/$name.err" &
+  BG_PIDS+=($!)
+  local i
+  for i in $(seq 100); do
+    pub caller "$probe_topic" '{"id":"probe","probe":true}'
+    grep -q '"probe":true' "$T/$name.log" && return 0
+    sleep 0.05
+  done
+  fail "subscriber $name never became ready"
+}
+
+# wait_line NAME JQ-FILTER [TIMEOUT_S] — first payload in $T/NAME.log for which the
+# jq filter is true; prints it. Non-zero when none arrives in time.
+wait_line() {
+  local name=$1 filter=$2 timeout=${3:-5} end line
+  end=$(( $(date +%s%N) / 1000000 + timeout * 1000 ))
+  while :; do
+    line=$(cut -d' ' -f2- "$T/$name.log" | jq -c "select($filter)" 2>/dev/null | head -n 1 || true)
+    if [ -n "$line" ]; then echo "$line"; return 0; fi
+    [ $(( $(date +%s%N) / 1000000 )) -lt "$end" ] || return 1
+    sleep 0.02
+  done
+}
+
+# count_lines NAME JQ-FILTER — how many payloads in $T/NAME.log match.
+count_lines() { cut -d' ' -f2- "$T/$1.log" | jq -c "select($2)" 2>/dev/null | wc -l; }
+
+# cmd USER KIND PAYLOAD — sends a command as USER on KIND/<USER>/cmd (or admin/cmd)
+# and prints the reply from the USER's reply listener (listen_replies USER first).
+cmd() {
+  local user=$1 kind=$2 payload=$3 id topic
+  id=$(jq -r .id <<<"$payload")
+  if [ "$kind" = admin ]; then topic=admin/cmd; else topic="$kind/$user/cmd"; fi
+  pub "$user" "$topic" "$payload"
+  wait_line "reply-$user" ".id == \"$id\"" 10 || fail "no reply to $id from $user"
+}
+
+listen_replies() { listen "reply-$1" "$1" "reply/$1" "reply/$1"; }
+
+start_caller() {
+  "$CALLER_BIN" --config "$CONF" "$@" >>"$T/caller.log" 2>&1 &
+  CALLER_PID=$!
+}
+
+# Waits until the retained status/caller says online (a fresh one: newer than `since`).
+wait_online() {
+  local i s
+  for i in $(seq 100); do
+    s=$(state display status/caller)
+    if [ -n "$s" ] && jq -e '.online == true' >/dev/null 2>&1 <<<"$s"; then return 0; fi
+    kill -0 "$CALLER_PID" 2>/dev/null || fail "jiaohao-caller exited"
+    sleep 0.1
+  done
+  fail "jiaohao-caller never came online"
+}
+
+stop_caller() { # SIGTERM; returns the exit status
+  local rc=0
+  kill -TERM "$CALLER_PID"
+  wait "$CALLER_PID" || rc=$?
+  CALLER_PID=""
+  return $rc
+}
+
+kill9_caller() {
+  kill -KILL "$CALLER_PID"
+  wait "$CALLER_PID" 2>/dev/null || true
+  CALLER_PID=""
+}
+
+# The usual start: broker, daemon online, reply listeners for the given users.
+setup_hall() {
+  start_broker
+  start_caller
+  wait_online
+  local u
+  for u in "$@"; do listen_replies "$u"; done
+}
+
+# expect JQ-FILTER JSON MESSAGE
+expect() { jq -e "$1" >/dev/null <<<"$2" || fail "$3: $2"; }
