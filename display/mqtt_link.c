@@ -39,6 +39,7 @@ struct jh_link {
     int64_t attempt_started;
     int backoff;
     uint64_t session;
+    int subscribed;          /* every filter acknowledged (a flag: the clock may read 0) */
     int64_t subscribed_at;
     int64_t last_message_at;
     int unacked;              /* QoS 1 publishes without PUBACK (jh_link_publish) */
@@ -57,6 +58,7 @@ static void go_down(jh_link *l)
 {
     l->state = LINK_DOWN;
     l->subs_pending = 0;
+    l->subscribed = 0;
     l->subscribed_at = 0;
     l->next_try = l->now + l->backoff;
     l->backoff = l->backoff * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : l->backoff * 2;
@@ -98,8 +100,10 @@ static void on_subscribe(struct mosquitto *m, void *obj, int mid, int qos_count,
         l->sub_mids[i] = 0;
         if (qos_count > 0 && granted[0] == 0x80) /* the ACL refused this filter */
             snprintf(l->error, sizeof l->error, "subscription to %s refused", l->topics[i]);
-        if (--l->subs_pending == 0)
+        if (--l->subs_pending == 0) {
+            l->subscribed = 1;
             l->subscribed_at = l->now;
+        }
     }
 }
 
@@ -176,16 +180,18 @@ jh_link *jh_link_new(const jh_link_opts *o, jh_link_msg_fn fn, jh_link_session_f
 
 static void start_attempt(jh_link *l)
 {
+    /* Set before the call, not after: on a loaded machine the CONNACK can be
+     * processed inside the connect call, and on_connect's LINK_UP must not then
+     * be overwritten — the board would wait for a second CONNACK forever. */
+    l->state = LINK_CONNECTING;
+    l->attempt_started = l->now;
     int rc = l->tried ? mosquitto_reconnect_async(l->m)
                       : mosquitto_connect_async(l->m, l->host, l->port, KEEPALIVE_S);
     l->tried = 1;
     if (rc != MOSQ_ERR_SUCCESS) {
         set_error(l, rc);
         go_down(l);
-        return;
     }
-    l->state = LINK_CONNECTING;
-    l->attempt_started = l->now;
 }
 
 void jh_link_pump(jh_link *l, int64_t now_ms)
@@ -225,6 +231,7 @@ void jh_link_resubscribe(jh_link *l)
     if (l->state != LINK_UP)
         return;
     l->subs_pending = 0;
+    l->subscribed = 0;
     l->subscribed_at = 0;
     for (int i = 0; i < l->n_topics; i++) {
         l->sub_mids[i] = 0;
@@ -234,7 +241,7 @@ void jh_link_resubscribe(jh_link *l)
 }
 
 int jh_link_connected(const jh_link *l) { return l->state == LINK_UP; }
-int jh_link_subscribed(const jh_link *l) { return l->state == LINK_UP && l->subscribed_at > 0; }
+int jh_link_subscribed(const jh_link *l) { return l->state == LINK_UP && l->subscribed; }
 uint64_t jh_link_session(const jh_link *l) { return l->session; }
 int64_t jh_link_subscribed_at(const jh_link *l) { return l->subscribed_at; }
 int64_t jh_link_last_message_at(const jh_link *l) { return l->last_message_at; }
