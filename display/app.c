@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "audio_out.h"
+#include "broker_auth.h"
 #include "display_config.h"
 #include "draw.h"
 #include "fonts.h"
@@ -118,47 +119,25 @@ static void on_session(void *user)
 
 /* ---- set-up ---------------------------------------------------------------- */
 
-static int read_first_line(const char *path, char *out, size_t len, char *err, size_t errlen)
+/* --user and --password-file first, then the hall's one rule (broker_auth.h). */
+static int credentials(jh_app *a, char *user, size_t userlen, char *pw, size_t pwlen, char *err,
+                       size_t errlen)
 {
-    FILE *f = fopen(path, "r");
-    if (!f || !fgets(out, (int)len, f)) {
-        snprintf(err, errlen, "cannot read password file %s", path);
-        if (f)
-            fclose(f);
+    const char *own = a->o.user ? a->o.user : "display";
+    if (jh_broker_login(a->cfg, own, user, userlen, pw, pwlen, err, errlen) < 0)
         return -1;
-    }
-    fclose(f);
-    out[strcspn(out, "\r\n")] = '\0';
-    return 0;
-}
-
-/* --password-file, [broker] password / password_file, else <credentials_dir>/<user>.pw. */
-static int credentials(jh_app *a, const char **user, char *pw, size_t pwlen, char *err, size_t errlen)
-{
-    const jh_hall_config *c = a->cfg;
-    char path[1100];
-    *user = a->o.user ? a->o.user : c->broker_user[0] ? c->broker_user : "display";
-    pw[0] = '\0';
+    if (a->o.user)
+        snprintf(user, userlen, "%s", a->o.user);
     if (a->o.password_file)
-        return read_first_line(a->o.password_file, pw, pwlen, err, errlen);
-    if (c->broker_password[0]) {
-        snprintf(pw, pwlen, "%s", c->broker_password);
-        return 0;
-    }
-    if (c->broker_password_file[0])
-        return read_first_line(c->broker_password_file, pw, pwlen, err, errlen);
-    if (!c->broker_credentials_dir[0])
-        return 0; /* a broker without passwords (development) */
-    snprintf(path, sizeof path, "%s/%s.pw", c->broker_credentials_dir, *user);
-    return read_first_line(path, pw, pwlen, err, errlen);
+        return jh_read_first_line(a->o.password_file, pw, pwlen, err, errlen);
+    return 0;
 }
 
 static int open_link(jh_app *a, char *err, size_t errlen)
 {
-    const char *user;
-    char pw[256], client_id[96];
+    char user[JH_ID_LEN], pw[JH_PASSWORD_LEN], client_id[96];
     static const char *sfx[3] = {"state/#", "event/#", "status/caller"};
-    if (credentials(a, &user, pw, sizeof pw, err, errlen) < 0)
+    if (credentials(a, user, sizeof user, pw, sizeof pw, err, errlen) < 0)
         return -1;
     jh_link_opts lo = {.host = a->cfg->broker_host, .port = a->cfg->broker_port, .user = user,
                        .password = pw[0] ? pw : NULL, .client_id = client_id,
@@ -316,7 +295,11 @@ static int in_maintenance(jh_app *a)
     return 0;
 }
 
-static void render(jh_app *a, int64_t now)
+/*
+ * `steady`: a frame that is saved as a screenshot shows a fresh call in the
+ * "on" phase of its blink, so a picture never catches the call hidden.
+ */
+static void render(jh_app *a, int64_t now, int steady)
 {
     int m = in_maintenance(a);
     if (m != a->maintenance) {
@@ -336,6 +319,8 @@ static void render(jh_app *a, int64_t now)
                  .counter_name = cc ? cc->name_zh : "", .counter_name_en = cc ? cc->name_en : "",
                  .maintenance = m, .reason = a->reason, .now_ms = jh_time_now_ms(),
                  .anim_ms = now, .hero_since_ms = a->hero_since};
+    if (steady && jh_view_hero_fresh(&v))
+        v.anim_ms = v.hero_since_ms;
     a->draw.n_records = 0;
     jh_layout_draw(&a->draw, &v);
 }
@@ -408,7 +393,9 @@ int jh_app_step(jh_app *a, char *err, size_t errlen)
     jh_link_pump(a->link, now);
     if (a->audio && jh_audio_pump(a->audio, err, errlen) < 0)
         return -1;
-    render(a, now);
+    int shoot = (a->o.shot_flag && *a->o.shot_flag) ||
+                (a->o.screenshot && first_frame_complete(a, now));
+    render(a, now, shoot);
     if (a->o.shot_flag && *a->o.shot_flag) {
         *a->o.shot_flag = 0;
         if (save_frame(a, a->o.shot_signal, err, errlen) < 0)
