@@ -43,15 +43,13 @@ status_interval_s = 1
 EOF
 }
 
-# The bridge publishes status/b1 and reads reply/b1. Until scripts/broker-config
-# grants that for each [bridge <id>] (see docs/keypad-bus.md "jiaohao-bridge"),
-# the test adds exactly those two lines to the generated ACL.
+# The hall config now has [bridge b1]: regenerate the broker config, which must
+# let the bridge user publish status/b1 and read reply/b1, and restart the broker.
 grant_bridge_topics() {
   bash "$JH_SOURCE_DIR/scripts/broker-config" --config "$CONF" --out "$BROKER_DIR" \
     --port "$PORT" --run-as "$(id -un)" >/dev/null
-  if ! grep -q "$P/status/b1" "$BROKER_DIR/acl"; then
-    printf '\nuser bridge\ntopic write %s/status/b1\ntopic read %s/reply/b1\n' "$P" "$P" >> "$BROKER_DIR/acl"
-  fi
+  grep -qx "topic write $P/status/b1" "$BROKER_DIR/acl" || fail "ACL lacks status/b1 for the bridge"
+  grep -qx "topic read $P/reply/b1" "$BROKER_DIR/acl" || fail "ACL lacks reply/b1 for the bridge"
   restart_broker
 }
 
