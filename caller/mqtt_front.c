@@ -22,6 +22,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "broker_auth.h"
 #include "hall_time.h"
 #include "log.h"
 #include "protocol.h"
@@ -456,47 +457,11 @@ void jh_front_run(jh_front *f, volatile sig_atomic_t *stop)
 
 /* ---- setup ---- */
 
-static int read_first_line(const char *path, char *out, size_t outlen, char *err, size_t errlen)
-{
-    FILE *fp = fopen(path, "r");
-    if (!fp) {
-        snprintf(err, errlen, "cannot read broker password file %s: %s", path, strerror(errno));
-        return -1;
-    }
-    int ok = fgets(out, (int)outlen, fp) != NULL;
-    fclose(fp);
-    out[ok ? strcspn(out, "\r\n") : 0] = '\0';
-    if (!out[0]) {
-        snprintf(err, errlen, "broker password file %s is empty", path);
-        return -1;
-    }
-    return 0;
-}
-
-int jh_front_password(const jh_hall_config *cfg, const char *user, char *out, size_t outlen,
-                      char *err, size_t errlen)
-{
-    if (cfg->broker_password[0]) {
-        snprintf(out, outlen, "%s", cfg->broker_password);
-        return 0;
-    }
-    if (cfg->broker_password_file[0])
-        return read_first_line(cfg->broker_password_file, out, outlen, err, errlen);
-    if (!cfg->broker_credentials_dir[0]) {
-        snprintf(err, errlen, "[broker] has no password, password_file or credentials_dir");
-        return -1;
-    }
-    char path[JH_LONG_TEXT_LEN + JH_ID_LEN + 8];
-    snprintf(path, sizeof path, "%s/%s.pw", cfg->broker_credentials_dir, user);
-    return read_first_line(path, out, outlen, err, errlen);
-}
-
 static int configure_client(jh_front *f, char *err, size_t errlen)
 {
     const jh_hall_config *c = f->cfg;
-    const char *user = c->broker_user[0] ? c->broker_user : "caller";
-    char password[256];
-    if (jh_front_password(c, user, password, sizeof password, err, errlen) < 0)
+    char user[JH_ID_LEN], password[JH_PASSWORD_LEN];
+    if (jh_broker_login(c, "caller", user, sizeof user, password, sizeof password, err, errlen) < 0)
         return -1;
     int rc = mosquitto_username_pw_set(f->mosq, user, password);
     memset(password, 0, sizeof password);

@@ -41,12 +41,5 @@ void jh_front_run(jh_front *f, volatile sig_atomic_t *stop);
 
 void jh_front_free(jh_front *f);
 
-/*
- * The broker password for `user` per hall_config.h: [broker] password, else
- * the first line of password_file, else <credentials_dir>/<user>.pw.
- * 0 on success, -1 with a message naming the file tried.
- */
-int jh_front_password(const jh_hall_config *cfg, const char *user, char *out, size_t outlen,
-                      char *err, size_t errlen);
 
 #endif

@@ -27,7 +27,7 @@
 #include "hall_config.h"
 #include "hall_time.h"
 #include "log.h"
-#include "mqtt_front.h" /* jh_front_password(), until it moves to common/ */
+#include "broker_auth.h"
 #include "mqtt_link.h"
 #include "serial_port.h"
 
@@ -161,9 +161,8 @@ static void on_notice(void *user, jh_log_level level, const char *text)
 static int open_link(daemon_ctx *d, char *err, size_t errlen)
 {
     const jh_hall_config *c = d->hall;
-    const char *user = c->broker_user[0] ? c->broker_user : "bridge";
-    char pw[256], client_id[JH_ID_LEN + 32];
-    if (jh_front_password(c, user, pw, sizeof pw, err, errlen) < 0)
+    char user[JH_ID_LEN], pw[JH_PASSWORD_LEN], client_id[JH_ID_LEN + 32];
+    if (jh_broker_login(c, "bridge", user, sizeof user, pw, sizeof pw, err, errlen) < 0)
         return -1;
     snprintf(client_id, sizeof client_id, "jiaohao-bridge-%s", d->bc.id);
     jh_link_opts lo = {.host = c->broker_host, .port = c->broker_port, .user = user, .password = pw,
