@@ -32,6 +32,7 @@
 #define EVENT_KEEP_MS (7LL * 24 * 3600 * 1000)
 #define TOO_FAST_MS 1000
 #define IDENTICAL_RUN 5
+#define ALERT_BATCH 64 /* long-wait alerts per tick; the rest follow on the next ticks */
 
 struct jh_engine {
     const jh_hall_config *cfg;
@@ -42,6 +43,8 @@ struct jh_engine {
     signed char svc_open[JH_MAX_SERVICES];
     int svc_ewt[JH_MAX_SERVICES];
     signed char ctr_overrun[JH_MAX_COUNTERS];
+    jh_ewt_hall snap; /* scratch for the estimator: too large for the stack */
+    int wait_hist[JH_WAIT_BUCKETS]; /* scratch for the hall state's p90 */
 };
 
 /* One command being applied. */
@@ -132,6 +135,13 @@ static void mark_all(const jh_hall_config *cfg, jh_outcome *out)
     out->hall_dirty = 1;
 }
 
+/* Adds to today's running figures; they are part of state/hall. */
+static int stats_add(op_ctx *x, const jh_day_stats *d)
+{
+    x->out->hall_dirty = 1;
+    return jh_store_stats_add(x->st, x->day, d);
+}
+
 /* "A" + 12 at width 3 → "A012". Codes are 1–2 letters, so JH_ID_LEN always fits. */
 static void format_label(const jh_service_config *s, int number, char *buf, size_t len)
 {
@@ -156,33 +166,74 @@ static int any_counter_serves(const jh_hall_config *cfg, int service_index)
     return 0;
 }
 
-/* Counters logged in and not paused that serve the service. */
-static int open_counters_for(jh_engine *e, int service_index, int *n)
+/* The queues of `day` and their recent mean service times, into the estimator's snapshot. */
+static int snapshot_queues(jh_engine *e, int day, jh_ewt_hall *h)
 {
-    jh_counter_row c;
-    *n = 0;
-    for (int i = 0; i < e->cfg->n_counters; i++) {
-        if (!counter_serves(&e->cfg->counters[i], service_index))
-            continue;
-        int rc = jh_store_counter_get(e->st, e->cfg->counters[i].id, &c);
-        if (rc < 0)
+    jh_numbering_row n;
+    double mean;
+    int n_recent;
+    h->n_queues = e->cfg->n_services;
+    for (int i = 0; i < e->cfg->n_services; i++) {
+        const jh_service_config *s = &e->cfg->services[i];
+        if (jh_store_numbering_get(e->st, day, s->code, &n) < 0 ||
+            jh_store_recent_service_mean(e->st, s->code, JH_EWT_SAMPLE, &mean, &n_recent) < 0)
             return -1;
-        if (rc && (c.status == JH_CS_IDLE || c.status == JH_CS_SERVING))
-            (*n)++;
+        h->q[i].waiting = n.waiting;
+        h->q[i].waiting_green = n.waiting_priority;
+        h->q[i].mean_s = jh_ewt_service_mean(mean, n_recent, s->target_service_s);
     }
     return 0;
 }
 
-/* Estimated wait for someone with `ahead` people before them in service si. */
-static int service_ewt(jh_engine *e, int si, int ahead, int *ewt)
+/* Seconds until counter c, serving now, should be free (0 when it serves nobody). */
+static int counter_busy_s(jh_engine *e, const jh_counter_row *c, const jh_ewt_hall *h,
+                          int64_t now, double *busy_s)
 {
-    const jh_service_config *s = &e->cfg->services[si];
-    double mean;
-    int n_recent, n_open;
-    if (jh_store_recent_service_mean(e->st, s->code, JH_EWT_SAMPLE, &mean, &n_recent) < 0 ||
-        open_counters_for(e, si, &n_open) < 0)
+    jh_ticket t;
+    int si = -1;
+    *busy_s = 0;
+    int rc = c->ticket_id ? jh_store_ticket_by_id(e->st, c->ticket_id, &t) : 0;
+    if (rc <= 0)
+        return rc;
+    service_cfg(e->cfg, t.service, &si);
+    if (si >= 0)
+        *busy_s = jh_ewt_remaining(h->q[si].mean_s, (double)(now - t.session_at) / 1000);
+    return 0;
+}
+
+/* Counters logged in and not paused, with their serving order and how busy they are. */
+static int snapshot_counters(jh_engine *e, int64_t now, jh_ewt_hall *h)
+{
+    jh_counter_row c;
+    h->n_counters = 0;
+    for (int i = 0; i < e->cfg->n_counters; i++) {
+        const jh_counter_config *cc = &e->cfg->counters[i];
+        int rc = jh_store_counter_get(e->st, cc->id, &c);
+        if (rc < 0)
+            return -1;
+        if (!rc || (c.status != JH_CS_IDLE && c.status != JH_CS_SERVING))
+            continue;
+        jh_ewt_counter *k = &h->c[h->n_counters++];
+        memcpy(k->services, cc->services, sizeof k->services);
+        k->n_services = cc->n_services;
+        if (counter_busy_s(e, &c, h, now, &k->busy_s) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* The hall as the estimator sees it (into e->snap). */
+static int ewt_snapshot(jh_engine *e, int day, int64_t now)
+{
+    return snapshot_queues(e, day, &e->snap) < 0 || snapshot_counters(e, now, &e->snap) < 0 ? -1 : 0;
+}
+
+/* Estimated wait of a ticket taken now in service si (before it is stored). */
+static int service_ewt(jh_engine *e, int day, int si, int green, int64_t now, int *ewt)
+{
+    if (ewt_snapshot(e, day, now) < 0)
         return -1;
-    *ewt = jh_ewt_seconds(ahead, jh_ewt_service_mean(mean, n_recent, s->target_service_s), n_open);
+    *ewt = jh_ewt_estimate(&e->snap, si, green);
     return 0;
 }
 
@@ -292,6 +343,7 @@ static void set_status(op_ctx *x, jh_counter_row *c, jh_counter_status s)
     c->status = s;
     c->since = x->now;
     mark_counter(x, c->id);
+    x->out->hall_dirty = 1; /* counters open / paused are in the day's figures */
 }
 
 /* Ends a pause (event resumed). No-op when not paused. */
@@ -329,7 +381,9 @@ static int finish_current(op_ctx *x, jh_counter_row *c)
     c->last_finished_id = t.id;
     c->last_finished_at = x->now;
     set_status(x, c, JH_CS_IDLE);
-    if (jh_store_ticket_update(x->st, &t) < 0)
+    jh_day_stats d = {.served = 1, .served_green = t.priority != JH_PRIO_NONE,
+                      .service_sum_s = t.service_s, .overruns = t.overran};
+    if (jh_store_ticket_update(x->st, &t) < 0 || stats_add(x, &d) < 0)
         return -1;
     cJSON *ev = event_begin(x);
     cJSON_AddStringToObject(ev, "ticket", t.label);
@@ -344,10 +398,20 @@ static int finish_current(op_ctx *x, jh_counter_row *c)
     return event_end(x, "finished", ev);
 }
 
+/* A ticket's first call ends its wait: into the day's mean, maximum and histogram. */
+static int first_call_figures(op_ctx *x, const jh_ticket *t)
+{
+    int64_t wait_s = (x->now - t->issued_at) / 1000;
+    jh_day_stats d = {.called = 1, .wait_sum_s = wait_s, .wait_max_s = wait_s};
+    return stats_add(x, &d) < 0 || jh_store_wait_hist_add(x->st, x->day, (int)wait_s) < 0 ? -1 : 0;
+}
+
 /* Makes waiting ticket t the counter's current one (event called; reply carries it). */
 static int call_ticket(op_ctx *x, jh_counter_row *c, jh_ticket *t, const jh_pick *pk)
 {
     int green = t->priority != JH_PRIO_NONE;
+    if (!t->called_at && first_call_figures(x, t) < 0)
+        return -1;
     t->status = JH_TS_CALLED;
     t->target_counter[0] = '\0';
     snprintf(t->counter, sizeof t->counter, "%s", c->id);
@@ -539,9 +603,11 @@ static int op_take(op_ctx *x)
     int green = x->cmd->priority != JH_PRIO_NONE;
     int ahead = green ? n.waiting_priority : n.waiting;
     take_fill(x, s, number, &t);
-    if (service_ewt(x->e, si, ahead, &ewt) < 0 || jh_store_ticket_insert(x->st, &t) < 0 ||
+    jh_day_stats d = {.issued = 1, .issued_green = green};
+    if (service_ewt(x->e, x->day, si, green, x->now, &ewt) < 0 ||
+        jh_store_ticket_insert(x->st, &t) < 0 ||
         jh_store_numbering_issue(x->st, x->day, s->code, number) < 0 ||
-        jh_store_waiting_add(x->st, x->day, s->code, 1, green) < 0)
+        jh_store_waiting_add(x->st, x->day, s->code, 1, green) < 0 || stats_add(x, &d) < 0)
         return -1;
     x->out->service_dirty[si] = 1;
     return take_announce(x, &t, ahead, ewt);
@@ -572,8 +638,10 @@ static int op_void(op_ctx *x)
     t.status = JH_TS_VOIDED;
     snprintf(t.void_reason, sizeof t.void_reason, "%s", x->cmd->reason[0] ? x->cmd->reason : "-");
     int green = t.priority != JH_PRIO_NONE;
+    jh_day_stats d = {.voided = 1};
     if (jh_store_ticket_update(x->st, &t) < 0 ||
-        jh_store_waiting_add(x->st, x->day, t.service, -1, green ? -1 : 0) < 0)
+        jh_store_waiting_add(x->st, x->day, t.service, -1, green ? -1 : 0) < 0 ||
+        stats_add(x, &d) < 0)
         return -1;
     mark_service(x, t.service);
     cJSON *ev = event_begin(x);
@@ -736,7 +804,9 @@ static int make_no_show(op_ctx *x, jh_counter_row *c, jh_ticket *t)
     t->status = JH_TS_NO_SHOW;
     c->ticket_id = 0;
     set_status(x, c, JH_CS_IDLE);
-    if (jh_store_ticket_update(x->st, t) < 0 || jh_store_counter_put(x->st, c) < 0)
+    jh_day_stats d = {.no_shows = 1};
+    if (jh_store_ticket_update(x->st, t) < 0 || jh_store_counter_put(x->st, c) < 0 ||
+        stats_add(x, &d) < 0)
         return -1;
     cJSON *ev = event_begin(x);
     cJSON_AddStringToObject(ev, "ticket", t->label);
@@ -812,8 +882,9 @@ static int op_requeue(op_ctx *x)
     if (x->cfg->requeue == JH_REQUEUE_BACK)
         t.queue_key = x->now;
     int green = t.priority != JH_PRIO_NONE;
+    jh_day_stats d = {.no_shows = -1}; /* a no-show no more */
     if (jh_store_ticket_update(x->st, &t) < 0 ||
-        jh_store_waiting_add(x->st, x->day, t.service, 1, green) < 0)
+        jh_store_waiting_add(x->st, x->day, t.service, 1, green) < 0 || stats_add(x, &d) < 0)
         return -1;
     mark_service(x, t.service);
     cJSON_AddStringToObject(x->reply, "ticket", t.label);
@@ -901,9 +972,11 @@ static int op_flag(op_ctx *x)
     if (t.status != JH_TS_WAITING)
         return refuse(x, "not-waiting", "ticket %s is %s", t.label, jh_ticket_status_name(t.status));
     int was_green = t.priority != JH_PRIO_NONE;
+    jh_day_stats d = {.issued_green = 1};
     t.priority = p;
     if (jh_store_ticket_update(x->st, &t) < 0 ||
-        (!was_green && jh_store_waiting_add(x->st, x->day, t.service, 0, 1) < 0))
+        (!was_green && (jh_store_waiting_add(x->st, x->day, t.service, 0, 1) < 0 ||
+                        stats_add(x, &d) < 0)))
         return -1;
     mark_service(x, t.service);
     cJSON_AddStringToObject(x->reply, "ticket", t.label);
@@ -971,7 +1044,10 @@ static int op_rate(op_ctx *x)
     cJSON_AddBoolToObject(ev, "suspicious", t.rating_suspicious);
     cJSON_AddItemToObject(ev, "flags", flags);
     add_iso(ev, "at", x->now);
-    if (jh_store_ticket_update(x->st, &t) < 0 || jh_store_counter_put(x->st, &c) < 0) {
+    jh_day_stats d = {.ratings = 1, .ratings_flagged = t.rating_suspicious,
+                      .satisfied = !t.rating_suspicious && t.rating >= 4};
+    if (jh_store_ticket_update(x->st, &t) < 0 || jh_store_counter_put(x->st, &c) < 0 ||
+        stats_add(x, &d) < 0) {
         cJSON_Delete(ev);
         return -1;
     }
@@ -1250,6 +1326,8 @@ jh_engine *jh_engine_open(const jh_hall_config *cfg, const char *db_path, char *
     return NULL;
 }
 
+int jh_engine_set_durable(jh_engine *e, int durable) { return jh_store_set_durable(e->st, durable); }
+
 void jh_engine_close(jh_engine *e)
 {
     if (!e)
@@ -1282,15 +1360,12 @@ static int tick_rollover(jh_engine *e, int64_t now, jh_outcome *out)
 static int tick_services(jh_engine *e, int64_t now, jh_outcome *out)
 {
     jh_hall_row h;
-    jh_numbering_row n;
-    if (jh_store_hall_get(e->st, &h) < 0)
+    if (jh_store_hall_get(e->st, &h) < 0 || ewt_snapshot(e, h.day, now) < 0)
         return -1;
     for (int i = 0; i < e->cfg->n_services; i++) {
         const jh_service_config *s = &e->cfg->services[i];
-        int open = h.open && jh_service_open_at(s, now, NULL), ewt;
-        if (jh_store_numbering_get(e->st, h.day, s->code, &n) < 0 ||
-            service_ewt(e, i, n.waiting, &ewt) < 0)
-            return -1;
+        int open = h.open && jh_service_open_at(s, now, NULL);
+        int ewt = jh_ewt_estimate(&e->snap, i, 0);
         if (open != e->svc_open[i] || ewt != e->svc_ewt[i])
             out->service_dirty[i] = 1;
         e->svc_open[i] = (signed char)open;
@@ -1313,11 +1388,13 @@ static int counter_overrun(jh_engine *e, const jh_counter_row *c, int64_t now, j
     return 1;
 }
 
-static int tick_counters(jh_engine *e, int64_t now, jh_outcome *out)
+/* Marks counters whose overrun flipped; lists the overrunning tickets not yet alerted. */
+static int tick_counters(jh_engine *e, int64_t now, jh_outcome *out, int64_t *to_alert, int *n_alert)
 {
     jh_counter_row c;
     jh_ticket t;
     int serving_s, overrun;
+    *n_alert = 0;
     for (int i = 0; i < e->cfg->n_counters; i++) {
         int rc = jh_store_counter_get(e->st, e->cfg->counters[i].id, &c);
         if (rc < 0 || (rc && counter_overrun(e, &c, now, &t, &serving_s, &overrun) < 0))
@@ -1327,15 +1404,111 @@ static int tick_counters(jh_engine *e, int64_t now, jh_outcome *out)
         if (overrun != e->ctr_overrun[i])
             out->counter_dirty[i] = 1;
         e->ctr_overrun[i] = (signed char)overrun;
+        if (overrun && !t.overrun_alerted)
+            to_alert[(*n_alert)++] = t.id;
+    }
+    return 0;
+}
+
+/* ---------- alerts (live supervision) ---------- */
+
+static void alert_ticket_fields(op_ctx *x, cJSON *ev, const char *kind, const jh_ticket *t)
+{
+    cJSON_AddStringToObject(ev, "kind", kind);
+    cJSON_AddStringToObject(ev, "ticket", t->label);
+    add_service_ident(x, ev, t->service);
+    cJSON_AddStringToObject(ev, "priority", prio_name(t->priority));
+}
+
+/* A ticket waiting past [dispatch] wait_alert_minutes: event alert, kind long-wait. */
+static int alert_long_wait(op_ctx *x, int64_t id)
+{
+    jh_ticket t;
+    if (jh_store_ticket_by_id(x->st, id, &t) != 1)
+        return -1;
+    t.wait_alerted = 1;
+    jh_day_stats d = {.alerts_wait = 1};
+    if (jh_store_ticket_update(x->st, &t) < 0 || jh_store_stats_add(x->st, t.day, &d) < 0)
+        return -1;
+    cJSON *ev = event_begin(x);
+    alert_ticket_fields(x, ev, "long-wait", &t);
+    add_str_or_null(ev, "counter", t.target_counter); /* a transfer directed at one counter */
+    cJSON_AddNumberToObject(ev, "waited_s", (double)((x->now - t.queue_key) / 1000));
+    cJSON_AddNumberToObject(ev, "limit_s", x->cfg->wait_alert_s);
+    add_iso(ev, "at", x->now);
+    return event_end(x, "alert", ev);
+}
+
+/* A counter's current service past its service's target: event alert, kind overrun. */
+static int alert_overrun(op_ctx *x, int64_t id)
+{
+    jh_ticket t;
+    const jh_service_config *s;
+    if (jh_store_ticket_by_id(x->st, id, &t) != 1)
+        return -1;
+    s = service_cfg(x->cfg, t.service, NULL);
+    t.overrun_alerted = 1;
+    jh_day_stats d = {.alerts_overrun = 1};
+    if (jh_store_ticket_update(x->st, &t) < 0 || jh_store_stats_add(x->st, t.day, &d) < 0)
+        return -1;
+    cJSON *ev = event_begin(x);
+    alert_ticket_fields(x, ev, "overrun", &t);
+    add_counter_ident(x, ev, t.counter);
+    cJSON_AddStringToObject(ev, "staff_id", t.staff_id);
+    cJSON_AddNumberToObject(ev, "serving_s", (double)((x->now - t.session_at) / 1000));
+    cJSON_AddNumberToObject(ev, "limit_s", s ? s->target_service_s : 0);
+    add_iso(ev, "at", x->now);
+    return event_end(x, "alert", ev);
+}
+
+static int alerts_in_tx(op_ctx *x, const jh_queue_head *waits, int n_waits, const int64_t *overruns,
+                        int n_overruns)
+{
+    for (int i = 0; i < n_waits; i++)
+        if (alert_long_wait(x, waits[i].id) < 0)
+            return -1;
+    for (int i = 0; i < n_overruns; i++)
+        if (alert_overrun(x, overruns[i]) < 0)
+            return -1;
+    return 0;
+}
+
+/* Sends each due alert once: the mark on the ticket and the event commit together. */
+static int tick_alerts(jh_engine *e, int64_t now, jh_outcome *out, const int64_t *overruns,
+                       int n_overruns)
+{
+    jh_queue_head waits[ALERT_BATCH];
+    int n_waits;
+    op_ctx x;
+    if (jh_store_wait_due(e->st, now - e->cfg->wait_alert_s * 1000LL, waits, ALERT_BATCH,
+                          &n_waits) < 0)
+        return -1;
+    if (n_waits == 0 && n_overruns == 0)
+        return 0;
+    memset(&x, 0, sizeof x);
+    x.e = e;
+    x.cfg = e->cfg;
+    x.st = e->st;
+    x.now = now;
+    x.out = out;
+    if (jh_store_begin(e->st) < 0)
+        return -1;
+    if (alerts_in_tx(&x, waits, n_waits, overruns, n_overruns) < 0 || jh_store_commit(e->st) < 0) {
+        jh_store_rollback(e->st);
+        out->n_events = 0;
+        return -1;
     }
     return 0;
 }
 
 int jh_engine_tick(jh_engine *e, int64_t now_ms, jh_outcome *out, char *err, size_t errlen)
 {
+    int64_t overruns[JH_MAX_COUNTERS];
+    int n_overruns;
     memset(out, 0, sizeof *out);
     if (tick_rollover(e, now_ms, out) < 0 || tick_services(e, now_ms, out) < 0 ||
-        tick_counters(e, now_ms, out) < 0) {
+        tick_counters(e, now_ms, out, overruns, &n_overruns) < 0 ||
+        tick_alerts(e, now_ms, out, overruns, n_overruns) < 0) {
         snprintf(err, errlen, "store: %s", jh_store_errmsg(e->st));
         return -1;
     }
@@ -1413,7 +1586,7 @@ char *jh_engine_service_state(jh_engine *e, int si, int64_t now_ms)
         return NULL;
     const jh_service_config *s = &e->cfg->services[si];
     if (jh_store_numbering_get(e->st, h.day, s->code, &n) < 0 ||
-        service_ewt(e, si, n.waiting, &ewt) < 0)
+        service_ewt(e, h.day, si, 0, now_ms, &ewt) < 0)
         return NULL;
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "service", s->code);
@@ -1445,15 +1618,114 @@ static cJSON *last_called_json(jh_engine *e, int day)
     return arr;
 }
 
+/* Nearest-rank p90 of the day's first-call waits from the histogram: the top of
+ * the bucket that holds it, so at most JH_WAIT_BUCKET_S above the exact figure. */
+static int wait_p90(jh_engine *e, int day, const jh_day_stats *d, int64_t *p90)
+{
+    int64_t rank = (d->called * 9 + 9) / 10, seen = 0;
+    *p90 = 0;
+    if (jh_store_wait_hist_get(e->st, day, e->wait_hist) < 0)
+        return -1;
+    for (int b = 0; b < JH_WAIT_BUCKETS; b++) {
+        seen += e->wait_hist[b];
+        if (seen >= rank) {
+            int64_t top = (int64_t)(b + 1) * JH_WAIT_BUCKET_S - 1;
+            *p90 = top < d->wait_max_s ? top : d->wait_max_s;
+            break;
+        }
+    }
+    return 0;
+}
+
+/* Waiting tickets of the day, and counters by status. */
+static int today_live(jh_engine *e, int day, int *waiting, int *waiting_green, int by_status[JH_CS_COUNT])
+{
+    jh_numbering_row n;
+    jh_counter_row c;
+    *waiting = *waiting_green = 0;
+    memset(by_status, 0, JH_CS_COUNT * sizeof *by_status);
+    for (int i = 0; i < e->cfg->n_services; i++) {
+        if (jh_store_numbering_get(e->st, day, e->cfg->services[i].code, &n) < 0)
+            return -1;
+        *waiting += n.waiting;
+        *waiting_green += n.waiting_priority;
+    }
+    for (int i = 0; i < e->cfg->n_counters; i++) {
+        int rc = jh_store_counter_get(e->st, e->cfg->counters[i].id, &c);
+        if (rc < 0)
+            return -1;
+        if (rc && (unsigned)c.status < JH_CS_COUNT)
+            by_status[c.status]++;
+    }
+    return 0;
+}
+
+static void add_mean(cJSON *o, const char *key, int64_t sum, int64_t n)
+{
+    if (n > 0)
+        cJSON_AddNumberToObject(o, key, (double)((sum + n / 2) / n));
+    else
+        cJSON_AddNullToObject(o, key);
+}
+
+static void add_figures(cJSON *o, const jh_day_stats *d, int64_t p90)
+{
+    int64_t judged = d->ratings - d->ratings_flagged;
+    cJSON_AddNumberToObject(o, "issued", (double)d->issued);
+    cJSON_AddNumberToObject(o, "issued_green", (double)d->issued_green);
+    cJSON_AddNumberToObject(o, "served", (double)d->served);
+    cJSON_AddNumberToObject(o, "served_green", (double)d->served_green);
+    cJSON_AddNumberToObject(o, "no_shows", (double)d->no_shows);
+    cJSON_AddNumberToObject(o, "voided", (double)d->voided);
+    cJSON_AddNumberToObject(o, "expired", (double)d->expired);
+    add_mean(o, "mean_wait_s", d->wait_sum_s, d->called);
+    if (d->called > 0) {
+        cJSON_AddNumberToObject(o, "p90_wait_s", (double)p90);
+        cJSON_AddNumberToObject(o, "max_wait_s", (double)d->wait_max_s);
+    } else {
+        cJSON_AddNullToObject(o, "p90_wait_s");
+        cJSON_AddNullToObject(o, "max_wait_s");
+    }
+    add_mean(o, "mean_service_s", d->service_sum_s, d->served);
+    cJSON_AddNumberToObject(o, "overruns", (double)d->overruns);
+    cJSON_AddNumberToObject(o, "ratings", (double)d->ratings);
+    if (judged > 0) /* as the reports: unflagged ratings of 4 or 5, one decimal */
+        cJSON_AddNumberToObject(o, "satisfaction_pct",
+                                (double)((d->satisfied * 1000 + judged / 2) / judged) / 10);
+    else
+        cJSON_AddNullToObject(o, "satisfaction_pct");
+}
+
+/* state/hall "today": the business day's running figures (docs/engine.md "Live supervision"). */
+static cJSON *today_json(jh_engine *e, int day)
+{
+    jh_day_stats d;
+    int64_t p90;
+    int waiting, waiting_green, by_status[JH_CS_COUNT];
+    if (jh_store_stats_get(e->st, day, &d) < 0 || wait_p90(e, day, &d, &p90) < 0 ||
+        today_live(e, day, &waiting, &waiting_green, by_status) < 0)
+        return NULL;
+    cJSON *o = cJSON_CreateObject();
+    add_figures(o, &d, p90);
+    cJSON_AddNumberToObject(o, "waiting", waiting);
+    cJSON_AddNumberToObject(o, "waiting_green", waiting_green);
+    cJSON_AddNumberToObject(o, "serving", by_status[JH_CS_SERVING]);
+    cJSON_AddNumberToObject(o, "counters_open", by_status[JH_CS_IDLE] + by_status[JH_CS_SERVING]);
+    cJSON_AddNumberToObject(o, "counters_paused", by_status[JH_CS_PAUSED]);
+    return o;
+}
+
 char *jh_engine_hall_state(jh_engine *e, int64_t now_ms)
 {
     jh_hall_row h;
     (void)now_ms;
     if (jh_store_hall_get(e->st, &h) < 0)
         return NULL;
-    cJSON *calls = last_called_json(e, h.day);
-    if (!calls)
+    cJSON *calls = last_called_json(e, h.day), *today = calls ? today_json(e, h.day) : NULL;
+    if (!today) {
+        cJSON_Delete(calls);
         return NULL;
+    }
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "site", e->cfg->site);
     cJSON_AddStringToObject(o, "name", e->cfg->name_zh);
@@ -1463,7 +1735,26 @@ char *jh_engine_hall_state(jh_engine *e, int64_t now_ms)
     cJSON_AddNumberToObject(o, "day", h.day);
     cJSON_AddNumberToObject(o, "seq", (double)h.seq);
     cJSON_AddItemToObject(o, "last_called", calls);
+    cJSON_AddItemToObject(o, "today", today);
     return print_and_free(o);
+}
+
+/* ---------- estimated wait, explained ---------- */
+
+int jh_engine_estimate(jh_engine *e, int si, int green, int64_t now_ms, jh_estimate *out)
+{
+    jh_hall_row h;
+    memset(out, 0, sizeof *out);
+    if (si < 0 || si >= e->cfg->n_services || jh_store_hall_get(e->st, &h) < 0 ||
+        ewt_snapshot(e, h.day, now_ms) < 0)
+        return -1;
+    const jh_ewt_queue *q = &e->snap.q[si];
+    out->ahead = green ? q->waiting_green : q->waiting;
+    out->open_counters = jh_ewt_counters_for(&e->snap, si);
+    out->mean_service_s = q->mean_s;
+    out->ewt_s = jh_ewt_estimate(&e->snap, si, green);
+    out->simple_s = jh_ewt_seconds(out->ahead, q->mean_s, out->open_counters);
+    return 0;
 }
 
 /* ---------- outbox ---------- */

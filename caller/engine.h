@@ -54,6 +54,13 @@ jh_engine *jh_engine_open(const jh_hall_config *cfg, const char *db_path, char *
 void jh_engine_close(jh_engine *e);
 
 /*
+ * Durability (default on: every apply is fsynced before it returns). Only a
+ * simulation or benchmark that can rebuild its store may turn it off
+ * (jiaohao-sim-day, bench_ewt): a crash may then lose the last commands.
+ */
+int jh_engine_set_durable(jh_engine *e, int durable);
+
+/*
  * Applies one command from `origin` at time now_ms. Returns 0 with *out
  * filled (a refusal is still 0, with out->ok == 0 and an error reply), or -1
  * when the store itself failed (disk full, I/O error): then nothing changed,
@@ -65,7 +72,10 @@ int jh_engine_apply(jh_engine *e, const jh_origin *origin, const jh_command *cmd
 /*
  * Lets time pass: day rollover, services opening/closing, estimated waits,
  * service-time overruns. Call about once a second. Marks what changed in *out
- * (out->reply stays NULL). Returns -1 on a store failure.
+ * (out->reply stays NULL). Sends alerts (event kind "alert"), each once per
+ * ticket: a ticket waiting longer than [dispatch] wait_alert_minutes
+ * (kind long-wait), a counter serving longer than its service's target
+ * (kind overrun); out->n_events counts them. Returns -1 on a store failure.
  */
 int jh_engine_tick(jh_engine *e, int64_t now_ms, jh_outcome *out, char *err, size_t errlen);
 
@@ -75,6 +85,22 @@ void jh_outcome_free(jh_outcome *out);
 char *jh_engine_counter_state(jh_engine *e, int counter_index, int64_t now_ms);
 char *jh_engine_service_state(jh_engine *e, int service_index, int64_t now_ms);
 char *jh_engine_hall_state(jh_engine *e, int64_t now_ms);
+
+/*
+ * The estimated wait of a ticket taken now in service `service_index` (green or
+ * not), with what it rests on. ewt_s is what a take would print; simple_s is
+ * the simple rule (ahead × mean ÷ open counters) for comparison (bench_ewt).
+ * Reads only. Returns 0, or -1 on a store error or a bad index.
+ */
+typedef struct {
+    int ahead;              /* people a new ticket would have before it */
+    int open_counters;      /* counters logged in, not paused, that serve the service */
+    double mean_service_s;  /* recent mean service time (or the target) */
+    int ewt_s;
+    int simple_s;
+} jh_estimate;
+int jh_engine_estimate(jh_engine *e, int service_index, int green, int64_t now_ms,
+                       jh_estimate *out);
 
 /*
  * Outbox: the oldest event not yet acknowledged with seq > after_seq.

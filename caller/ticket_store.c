@@ -14,7 +14,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define SCHEMA_VERSION 1
+#define SCHEMA_VERSION 2
+#define WAIT_BUCKET_CAP (JH_WAIT_BUCKETS - 1)
+#define STR_(x) #x
+#define STR(x) STR_(x) /* a macro's value as SQL text: STR(WAIT_BUCKET_CAP) is "(2880 - 1)" */
 
 static const char *const schema_sql =
     "CREATE TABLE IF NOT EXISTS hall("
@@ -81,11 +84,58 @@ static const char *const schema_sql =
     " acked INTEGER NOT NULL DEFAULT 0);"
     "CREATE INDEX IF NOT EXISTS outbox_pending ON outbox(seq) WHERE acked = 0;";
 
+/*
+ * Version 2 — live supervision. Only additions, so readers of version 1 keep
+ * working: alert marks on tickets (an alert is sent once per ticket), the
+ * day's running figures and a histogram of first-call waits, both kept in
+ * step by the same transactions that change the tickets, so state/hall never
+ * needs to scan the history. An older store is filled in from its tickets once.
+ */
+static const char *const migrate_v2_sql =
+    "ALTER TABLE tickets ADD COLUMN wait_alerted INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE tickets ADD COLUMN overrun_alerted INTEGER NOT NULL DEFAULT 0;"
+    "CREATE INDEX tickets_wait_alert ON tickets(queue_key)"
+    " WHERE status = 'waiting' AND wait_alerted = 0;"
+    "CREATE TABLE day_stats("
+    " day INTEGER PRIMARY KEY, issued INTEGER NOT NULL DEFAULT 0,"
+    " issued_green INTEGER NOT NULL DEFAULT 0, called INTEGER NOT NULL DEFAULT 0,"
+    " wait_sum_s INTEGER NOT NULL DEFAULT 0, wait_max_s INTEGER NOT NULL DEFAULT 0,"
+    " served INTEGER NOT NULL DEFAULT 0, served_green INTEGER NOT NULL DEFAULT 0,"
+    " service_sum_s INTEGER NOT NULL DEFAULT 0, overruns INTEGER NOT NULL DEFAULT 0,"
+    " no_shows INTEGER NOT NULL DEFAULT 0, voided INTEGER NOT NULL DEFAULT 0,"
+    " expired INTEGER NOT NULL DEFAULT 0, ratings INTEGER NOT NULL DEFAULT 0,"
+    " ratings_flagged INTEGER NOT NULL DEFAULT 0, satisfied INTEGER NOT NULL DEFAULT 0,"
+    " alerts_wait INTEGER NOT NULL DEFAULT 0, alerts_overrun INTEGER NOT NULL DEFAULT 0);"
+    "CREATE TABLE wait_hist("
+    " day INTEGER NOT NULL, bucket INTEGER NOT NULL, n INTEGER NOT NULL,"
+    " PRIMARY KEY(day, bucket)) WITHOUT ROWID;"
+    "INSERT INTO day_stats(day, issued, issued_green, called, wait_sum_s, wait_max_s, served,"
+    " served_green, service_sum_s, overruns, no_shows, voided, expired, ratings,"
+    " ratings_flagged, satisfied)"
+    " SELECT day, count(*), total(is_priority), count(called_at),"
+    " total((called_at - issued_at) / 1000), coalesce(max((called_at - issued_at) / 1000), 0),"
+    " total(status = 'finished'), total(status = 'finished' AND is_priority),"
+    " total(CASE WHEN status = 'finished' THEN service_s END),"
+    " total(status = 'finished' AND overran), total(status = 'no-show'),"
+    " total(status = 'voided'), total(status = 'expired'), count(rating),"
+    " total(rating_suspicious), total(rating >= 4 AND NOT rating_suspicious)"
+    " FROM tickets GROUP BY day;"
+    "INSERT INTO wait_hist(day, bucket, n)"
+    " SELECT day, min((called_at - issued_at) / 1000 / " STR(JH_WAIT_BUCKET_S) ", "
+    STR(WAIT_BUCKET_CAP) "), count(*)"
+    " FROM tickets WHERE called_at IS NOT NULL GROUP BY 1, 2;";
+
 #define TICKET_COLS                                                                          \
     "id, day, label, issued_service, number, service, priority, status, lang, kiosk,"       \
     " issued_at, queue_key, target_counter, counter, staff_id, called_at, last_called_at,"  \
     " session_at, call_count, session_calls, finished_at, service_s, overran, transfers,"   \
-    " requeues, void_reason, rating, rated_at, rating_suspicious, rating_flags"
+    " requeues, void_reason, rating, rated_at, rating_suspicious, rating_flags,"             \
+    " wait_alerted, overrun_alerted"
+
+#define STATS_COLS                                                                           \
+    "day, issued, issued_green, called, wait_sum_s, wait_max_s, served, served_green,"       \
+    " service_sum_s, overruns, no_shows, voided, expired, ratings, ratings_flagged,"          \
+    " satisfied, alerts_wait, alerts_overrun"
 
 #define COUNTER_COLS                                                                         \
     "id, status, staff_id, staff_name, ticket_id, since, message, pause_reason,"             \
@@ -102,6 +152,7 @@ enum {
     Q_TRANSFER_LOG,
     Q_CMD_GET, Q_CMD_PUT, Q_CMD_PRUNE,
     Q_EV_ADD, Q_EV_NEXT, Q_EV_ACK, Q_EV_PRUNE,
+    Q_STATS_ADD, Q_STATS_GET, Q_STATS_EXPIRE_BEFORE, Q_HIST_ADD, Q_HIST_GET, Q_WAIT_DUE,
     Q_COUNT
 };
 
@@ -129,14 +180,14 @@ static const char *const sql[Q_COUNT] = {
     [Q_WAIT_CLEAR_DAY] = "UPDATE numbering SET waiting = 0, waiting_priority = 0 WHERE day = ?1",
     [Q_T_INSERT] = "INSERT INTO tickets(" TICKET_COLS ", is_priority) VALUES(NULL, ?2, ?3, ?4, ?5,"
                    " ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21,"
-                   " ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?7 <> 0)",
+                   " ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?7 <> 0)",
     [Q_T_UPDATE] = "UPDATE tickets SET service = ?6, priority = ?7, is_priority = (?7 <> 0),"
                    " status = ?8, queue_key = ?12, target_counter = ?13, counter = ?14,"
                    " staff_id = ?15, called_at = ?16, last_called_at = ?17, session_at = ?18,"
                    " call_count = ?19, session_calls = ?20, finished_at = ?21, service_s = ?22,"
                    " overran = ?23, transfers = ?24, requeues = ?25, void_reason = ?26,"
-                   " rating = ?27, rated_at = ?28, rating_suspicious = ?29, rating_flags = ?30"
-                   " WHERE id = ?1",
+                   " rating = ?27, rated_at = ?28, rating_suspicious = ?29, rating_flags = ?30,"
+                   " wait_alerted = ?31, overrun_alerted = ?32 WHERE id = ?1",
     [Q_T_BY_ID] = "SELECT " TICKET_COLS " FROM tickets WHERE id = ?1",
     [Q_T_BY_LABEL] = "SELECT " TICKET_COLS " FROM tickets WHERE day = ?1 AND label = ?2",
     /* The WHERE terms repeat the partial index's condition word for word:
@@ -192,6 +243,30 @@ static const char *const sql[Q_COUNT] = {
                   " ORDER BY seq LIMIT 1",
     [Q_EV_ACK] = "UPDATE outbox SET acked = 1 WHERE acked = 0 AND seq <= ?1",
     [Q_EV_PRUNE] = "DELETE FROM outbox WHERE acked = 1 AND at < ?1",
+    [Q_STATS_ADD] = "INSERT INTO day_stats(" STATS_COLS ") VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
+                    " ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)"
+                    " ON CONFLICT(day) DO UPDATE SET issued = issued + ?2,"
+                    " issued_green = issued_green + ?3, called = called + ?4,"
+                    " wait_sum_s = wait_sum_s + ?5, wait_max_s = max(wait_max_s, ?6),"
+                    " served = served + ?7, served_green = served_green + ?8,"
+                    " service_sum_s = service_sum_s + ?9, overruns = overruns + ?10,"
+                    " no_shows = no_shows + ?11, voided = voided + ?12, expired = expired + ?13,"
+                    " ratings = ratings + ?14, ratings_flagged = ratings_flagged + ?15,"
+                    " satisfied = satisfied + ?16, alerts_wait = alerts_wait + ?17,"
+                    " alerts_overrun = alerts_overrun + ?18",
+    [Q_STATS_GET] = "SELECT " STATS_COLS " FROM day_stats WHERE day = ?1",
+    /* Runs before Q_EXPIRE_BEFORE, over the same partial index (tickets_open). */
+    [Q_STATS_EXPIRE_BEFORE] = "INSERT INTO day_stats(day, expired)"
+                              " SELECT day, count(*) FROM tickets"
+                              " WHERE status IN ('waiting', 'called') AND day < ?1 GROUP BY day"
+                              " HAVING true ON CONFLICT(day) DO UPDATE SET"
+                              " expired = expired + excluded.expired",
+    [Q_HIST_ADD] = "INSERT INTO wait_hist(day, bucket, n) VALUES(?1, ?2, 1)"
+                   " ON CONFLICT(day, bucket) DO UPDATE SET n = n + 1",
+    [Q_HIST_GET] = "SELECT bucket, n FROM wait_hist WHERE day = ?1 ORDER BY bucket",
+    /* Written against tickets_wait_alert: only tickets not yet alerted are visited. */
+    [Q_WAIT_DUE] = "SELECT id, queue_key FROM tickets WHERE status = 'waiting' AND wait_alerted = 0"
+                   " AND queue_key <= ?1 ORDER BY queue_key, id LIMIT ?2",
 };
 
 struct jh_store {
@@ -295,10 +370,52 @@ static int init_hall_row(jh_store *st, int day)
     if (sqlite3_prepare_v2(st->db, ins, -1, &s, NULL) != SQLITE_OK)
         return fail(st, "prepare hall");
     sqlite3_bind_int(s, 1, day);
-    sqlite3_bind_int(s, 2, SCHEMA_VERSION);
+    sqlite3_bind_int(s, 2, 1); /* schema_sql is version 1; migrate() takes it on from there */
     int rc = sqlite3_step(s);
     sqlite3_finalize(s);
     return rc == SQLITE_DONE ? 0 : fail(st, "init hall");
+}
+
+static int schema_version(jh_store *st, int *version)
+{
+    sqlite3_stmt *s;
+    if (sqlite3_prepare_v2(st->db, "SELECT schema_version FROM hall WHERE id = 1", -1, &s, NULL) !=
+        SQLITE_OK)
+        return fail(st, "schema version");
+    int rc = sqlite3_step(s);
+    *version = rc == SQLITE_ROW ? sqlite3_column_int(s, 0) : 0;
+    sqlite3_finalize(s);
+    return rc == SQLITE_ROW ? 0 : fail(st, "schema version");
+}
+
+/* Brings a store written by an earlier version up to SCHEMA_VERSION, in one transaction. */
+static int migrate(jh_store *st)
+{
+    int version;
+    char *msg = NULL;
+    if (schema_version(st, &version) < 0)
+        return -1;
+    if (version > SCHEMA_VERSION) {
+        snprintf(st->err, sizeof st->err, "store schema version %d is newer than this program's (%d)",
+                 version, SCHEMA_VERSION);
+        return -1;
+    }
+    if (version == SCHEMA_VERSION)
+        return 0;
+    int rc = sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, &msg);
+    if (rc == SQLITE_OK && version < 2)
+        rc = sqlite3_exec(st->db, migrate_v2_sql, NULL, NULL, &msg);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_exec(st->db, "UPDATE hall SET schema_version = " STR(SCHEMA_VERSION) "; COMMIT",
+                          NULL, NULL, &msg);
+    if (rc != SQLITE_OK) {
+        snprintf(st->err, sizeof st->err, "migrating from schema %d: %s", version,
+                 msg ? msg : sqlite3_errmsg(st->db));
+        sqlite3_free(msg);
+        sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+        return -1;
+    }
+    return 0;
 }
 
 static int setup(jh_store *st, int day)
@@ -315,7 +432,7 @@ static int setup(jh_store *st, int day)
         sqlite3_free(msg);
         return -1;
     }
-    if (init_hall_row(st, day) < 0)
+    if (init_hall_row(st, day) < 0 || migrate(st) < 0)
         return -1;
     for (int i = 0; i < Q_COUNT; i++)
         if (sqlite3_prepare_v3(st->db, sql[i], -1, SQLITE_PREPARE_PERSISTENT, &st->q[i], NULL) !=
@@ -356,6 +473,12 @@ void jh_store_close(jh_store *st)
 }
 
 const char *jh_store_errmsg(jh_store *st) { return st->err; }
+
+int jh_store_set_durable(jh_store *st, int durable)
+{
+    const char *q = durable ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=OFF";
+    return sqlite3_exec(st->db, q, NULL, NULL, NULL) == SQLITE_OK ? 0 : fail(st, "synchronous");
+}
 
 int jh_store_begin(jh_store *st) { return exec_done(st, Q_BEGIN, "begin"); }
 
@@ -522,6 +645,8 @@ static void bind_ticket(sqlite3_stmt *s, const jh_ticket *t)
         sqlite3_bind_int(s, 29, t->rating_suspicious);
         bind_text(s, 30, t->rating_flags);
     }
+    sqlite3_bind_int(s, 31, t->wait_alerted);
+    sqlite3_bind_int(s, 32, t->overrun_alerted);
 }
 
 static void read_ticket(sqlite3_stmt *s, jh_ticket *t)
@@ -559,6 +684,8 @@ static void read_ticket(sqlite3_stmt *s, jh_ticket *t)
     t->rated_at = sqlite3_column_int64(s, 27);
     t->rating_suspicious = sqlite3_column_int(s, 28);
     col_text(s, 29, t->rating_flags, sizeof t->rating_flags);
+    t->wait_alerted = sqlite3_column_int(s, 30);
+    t->overrun_alerted = sqlite3_column_int(s, 31);
 }
 
 int jh_store_ticket_insert(jh_store *st, jh_ticket *t)
@@ -636,11 +763,24 @@ static int expire(jh_store *st, int q, int day, int *n)
     return 0;
 }
 
-int jh_store_expire_before(jh_store *st, int day, int *n) { return expire(st, Q_EXPIRE_BEFORE, day, n); }
+int jh_store_expire_before(jh_store *st, int day, int *n)
+{
+    sqlite3_bind_int(stmt(st, Q_STATS_EXPIRE_BEFORE), 1, day);
+    if (exec_done(st, Q_STATS_EXPIRE_BEFORE, "day figures") < 0)
+        return -1;
+    return expire(st, Q_EXPIRE_BEFORE, day, n);
+}
 
 int jh_store_expire_waiting_of_day(jh_store *st, int day, int *n)
 {
-    return expire(st, Q_EXPIRE_DAY, day, n);
+    int count;
+    jh_day_stats d = {0};
+    if (expire(st, Q_EXPIRE_DAY, day, &count) < 0)
+        return -1;
+    if (n)
+        *n = count;
+    d.expired = count;
+    return jh_store_stats_add(st, day, &d);
 }
 
 int jh_store_recent_service_mean(jh_store *st, const char *service, int n, double *mean, int *count)
@@ -914,4 +1054,79 @@ int jh_store_event_prune(jh_store *st, int64_t before_ms)
 {
     sqlite3_bind_int64(stmt(st, Q_EV_PRUNE), 1, before_ms);
     return exec_done(st, Q_EV_PRUNE, "outbox prune");
+}
+
+/* ---- the day's running figures ---- */
+
+int jh_store_stats_add(jh_store *st, int day, const jh_day_stats *d)
+{
+    sqlite3_stmt *s = stmt(st, Q_STATS_ADD);
+    const int64_t v[] = {d->issued, d->issued_green, d->called, d->wait_sum_s, d->wait_max_s,
+                         d->served, d->served_green, d->service_sum_s, d->overruns, d->no_shows,
+                         d->voided, d->expired, d->ratings, d->ratings_flagged, d->satisfied,
+                         d->alerts_wait, d->alerts_overrun};
+    sqlite3_bind_int(s, 1, day);
+    for (size_t i = 0; i < sizeof v / sizeof v[0]; i++)
+        sqlite3_bind_int64(s, (int)i + 2, v[i]);
+    return exec_done(st, Q_STATS_ADD, "day figures");
+}
+
+int jh_store_stats_get(jh_store *st, int day, jh_day_stats *d)
+{
+    sqlite3_stmt *s = stmt(st, Q_STATS_GET);
+    int64_t *f[] = {&d->issued, &d->issued_green, &d->called, &d->wait_sum_s, &d->wait_max_s,
+                    &d->served, &d->served_green, &d->service_sum_s, &d->overruns, &d->no_shows,
+                    &d->voided, &d->expired, &d->ratings, &d->ratings_flagged, &d->satisfied,
+                    &d->alerts_wait, &d->alerts_overrun};
+    memset(d, 0, sizeof *d);
+    sqlite3_bind_int(s, 1, day);
+    int rc = step_row(st, Q_STATS_GET, "day figures");
+    if (rc <= 0)
+        return rc;
+    for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
+        *f[i] = sqlite3_column_int64(s, (int)i + 1);
+    sqlite3_reset(s);
+    return 0;
+}
+
+int jh_store_wait_hist_add(jh_store *st, int day, int wait_s)
+{
+    int bucket = wait_s < 0 ? 0 : wait_s / JH_WAIT_BUCKET_S;
+    sqlite3_stmt *s = stmt(st, Q_HIST_ADD);
+    sqlite3_bind_int(s, 1, day);
+    sqlite3_bind_int(s, 2, bucket < WAIT_BUCKET_CAP ? bucket : WAIT_BUCKET_CAP);
+    return exec_done(st, Q_HIST_ADD, "wait histogram");
+}
+
+int jh_store_wait_hist_get(jh_store *st, int day, int *counts)
+{
+    sqlite3_stmt *s = stmt(st, Q_HIST_GET);
+    int rc;
+    memset(counts, 0, JH_WAIT_BUCKETS * sizeof *counts);
+    sqlite3_bind_int(s, 1, day);
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        int b = sqlite3_column_int(s, 0);
+        if (b >= 0 && b < JH_WAIT_BUCKETS)
+            counts[b] = sqlite3_column_int(s, 1);
+    }
+    sqlite3_reset(s);
+    return rc == SQLITE_DONE ? 0 : fail(st, "wait histogram");
+}
+
+int jh_store_wait_due(jh_store *st, int64_t queued_before, jh_queue_head *rows, int max, int *n)
+{
+    sqlite3_stmt *s = stmt(st, Q_WAIT_DUE);
+    int rc;
+    *n = 0;
+    sqlite3_bind_int64(s, 1, queued_before);
+    sqlite3_bind_int(s, 2, max);
+    while (*n < max && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+        rows[*n].id = sqlite3_column_int64(s, 0);
+        rows[*n].queue_key = sqlite3_column_int64(s, 1);
+        (*n)++;
+    }
+    if (*n < max && rc != SQLITE_DONE)
+        return fail(st, "long waits");
+    sqlite3_reset(s);
+    return 0;
 }

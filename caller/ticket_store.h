@@ -73,6 +73,8 @@ typedef struct {
     int64_t rated_at;
     int rating_suspicious;
     char rating_flags[96];            /* JSON array text, e.g. ["too-fast"] */
+    int wait_alerted;                 /* a long-wait alert was sent (once per ticket) */
+    int overrun_alerted;              /* an overrun alert was sent (once per ticket) */
 } jh_ticket;
 
 typedef struct {
@@ -107,6 +109,26 @@ typedef struct {
     char last_called[JH_ID_LEN];
 } jh_numbering_row;
 
+/*
+ * One business day's running figures (table day_stats), kept by the same
+ * transactions that change the tickets; as a delta for jh_store_stats_add.
+ * Status counts are of the tickets' current status: a requeued no-show leaves
+ * no_shows again. wait_* is first call − issue, over the tickets called so far.
+ */
+typedef struct {
+    int64_t issued, issued_green; /* issued_green: green at the kiosk or flagged later */
+    int64_t called, wait_sum_s, wait_max_s; /* wait_max_s: a maximum, not added */
+    int64_t served, served_green, service_sum_s, overruns;
+    int64_t no_shows, voided, expired;
+    int64_t ratings, ratings_flagged, satisfied; /* satisfied: unflagged ratings of 4 or 5 */
+    int64_t alerts_wait, alerts_overrun;
+} jh_day_stats;
+
+/* First-call waits are counted per JH_WAIT_BUCKET_S seconds (table wait_hist);
+ * waits beyond the last bucket count in it. */
+#define JH_WAIT_BUCKET_S 30
+#define JH_WAIT_BUCKETS 2880 /* 24 h */
+
 /* The head of one queue: what dispatch needs to compare, nothing more. */
 typedef struct {
     int64_t id;
@@ -123,6 +145,10 @@ typedef struct {
 jh_store *jh_store_open(const char *path, int day, char *err, size_t errlen);
 void jh_store_close(jh_store *st);
 const char *jh_store_errmsg(jh_store *st);
+
+/* 1: synchronous=FULL (the default: every commit survives power loss); 0: OFF,
+ * for simulations and benchmarks that rebuild their store anyway. */
+int jh_store_set_durable(jh_store *st, int durable);
 
 int jh_store_begin(jh_store *st); /* BEGIN IMMEDIATE */
 int jh_store_commit(jh_store *st);
@@ -162,6 +188,17 @@ int jh_store_expire_before(jh_store *st, int day, int *n_expired);
 int jh_store_expire_waiting_of_day(jh_store *st, int day, int *n_expired);
 /* Mean service_s of the last `n` finished tickets of `service`; *count 0 when none. */
 int jh_store_recent_service_mean(jh_store *st, const char *service, int n, double *mean, int *count);
+
+/* The day's running figures. A day without a row reads as zeros. The expire
+ * functions above keep `expired` in step themselves. */
+int jh_store_stats_add(jh_store *st, int day, const jh_day_stats *delta);
+int jh_store_stats_get(jh_store *st, int day, jh_day_stats *d);
+int jh_store_wait_hist_add(jh_store *st, int day, int wait_s);
+/* counts[JH_WAIT_BUCKETS] receives the day's first-call waits per bucket. */
+int jh_store_wait_hist_get(jh_store *st, int day, int *counts);
+/* Waiting tickets (any day) queued at or before `queued_before` that have had no
+ * long-wait alert, oldest first, at most max. */
+int jh_store_wait_due(jh_store *st, int64_t queued_before, jh_queue_head *rows, int max, int *n);
 
 /* Counters. A row exists for every configured counter (ensure at open). */
 int jh_store_counter_ensure(jh_store *st, const char *id, int64_t now_ms);

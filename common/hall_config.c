@@ -664,6 +664,7 @@ static const key_def dispatch_keys[] = {
     {"ageing_minutes", 0, set_minutes, H(ageing_s), 1, 1440},
     {"recall_limit", 0, set_int, H(recall_limit), 0, 10},
     {"requeue", 0, set_requeue, 0, 0, 0, 0},
+    {"wait_alert_minutes", 0, set_minutes, H(wait_alert_s), 1, 1440},
     {NULL, 0, NULL, 0, 0, 0, 0},
 };
 
@@ -1013,6 +1014,7 @@ static void set_defaults(jh_hall_config *c)
     c->ageing_s = 30 * 60;
     c->recall_limit = 2;
     c->requeue = JH_REQUEUE_BACK;
+    c->wait_alert_s = 60 * 60;
     for (int i = 1; i < JH_PRIO_COUNT; i++) {
         strcpy(c->priority_zh[i], zh[i]);
         strcpy(c->priority_en[i], en[i]);

@@ -10,7 +10,8 @@
  *   [hall]              site, names, timezone, reset_at, hotline, rating_url, data_dir
  *   [broker]            host, port, user, password, password_file, credentials_dir,
  *                       cafile, certfile, keyfile
- *   [dispatch]          policy, ratio, max_consecutive, ageing_minutes, recall_limit, requeue
+ *   [dispatch]          policy, ratio, max_consecutive, ageing_minutes, recall_limit, requeue,
+ *                       wait_alert_minutes
  *   [priority]          the green-channel flags and their zh/en labels
  *   [service <code>]    one per service (code = 1–2 capital letters, e.g. A, B, FP)
  *   [counter <id>]      one per counter window (id = a-z0-9-, e.g. c01)
@@ -128,6 +129,7 @@ typedef struct {
     int ageing_s;                /* JH_POLICY_AGEING */
     int recall_limit;            /* recalls allowed; one more recall makes it a no-show */
     jh_requeue_mode requeue;
+    int wait_alert_s;            /* a waiting ticket past this raises one alert event */
 
     /* [priority] labels, indexed by jh_priority (index 0 unused) */
     char priority_zh[JH_PRIO_COUNT][JH_TEXT_LEN];

@@ -165,6 +165,7 @@ static void test_example_loads(void **state)
     assert_int_equal(cfg->ageing_s, 30 * 60);
     assert_int_equal(cfg->recall_limit, 2);
     assert_int_equal(cfg->requeue, JH_REQUEUE_BACK);
+    assert_int_equal(cfg->wait_alert_s, 60 * 60);
     assert_string_equal(cfg->priority_zh[JH_PRIO_ELDERLY], "高龄老人");
     assert_string_equal(cfg->priority_en[JH_PRIO_PREGNANT], "Pregnant woman");
 
@@ -495,6 +496,12 @@ static void test_typos_and_values(void **state)
     EXPECT_ERROR('i', 16, "[dispatch]\nrequeue = front", "t.ini:18:", "[dispatch] requeue");
     EXPECT_ERROR('i', 16, "[dispatch]\nratio = 0", "t.ini:18:", "[dispatch] ratio");
     EXPECT_ERROR('i', 16, "[dispatch]\nrecall_limit = 11", "t.ini:18:", "recall_limit");
+    EXPECT_ERROR('i', 16, "[dispatch]\nwait_alert_minutes = 0", "t.ini:18:",
+                 "[dispatch] wait_alert_minutes");
+    EXPECT_ERROR('i', 16, "[dispatch]\nwait_alert_minutes = 1441", "t.ini:18:",
+                 "[dispatch] wait_alert_minutes");
+    EXPECT_ERROR('i', 16, "[dispatch]\nwait_alert_minutes = 30\nwait_alert_minutes = 40",
+                 "t.ini:19:", "[dispatch] wait_alert_minutes");
     EXPECT_ERROR('i', 16, "[broker]\nhost = localhost\nport = 0", "t.ini:19:", "[broker] port");
     EXPECT_ERROR('i', 16, "[broker]\nhost = localhost\nport = 65536", "t.ini:19:", "[broker] port");
     EXPECT_ERROR('i', 16, "[broker]\nhost = localhost\nuser = a b", "t.ini:19:", "[broker] user");
@@ -514,11 +521,14 @@ static void test_typos_and_values(void **state)
                        "[priority]\nother_en = Others\n[hall_]\n");
     assert_int_equal(cfg->policy, JH_POLICY_AGEING);
     assert_int_equal(cfg->ageing_s, 45 * 60);
+    assert_int_equal(cfg->wait_alert_s, 60 * 60); /* default */
     assert_int_equal(cfg->requeue, JH_REQUEUE_KEEP);
     assert_int_equal(cfg->broker_port, 8883);
     assert_string_equal(cfg->broker_user, "jiaohao_caller");
     assert_string_equal(cfg->priority_en[JH_PRIO_OTHER], "Others");
     assert_string_equal(cfg->priority_en[JH_PRIO_ELDERLY], "Elderly"); /* default kept */
+    EXPECT_OK('i', 16, "[dispatch]\nwait_alert_minutes = 25\n");
+    assert_int_equal(cfg->wait_alert_s, 25 * 60);
     EXPECT_OK('i', 4, "reset_at = 04:00");
     assert_int_equal(cfg->reset_min, 4 * 60);
 }
