@@ -51,7 +51,7 @@ static int parse_args(int argc, char **argv, options *o)
 {
     double seed = -1;
     *o = (options){.config = "assets/hall.ini", .load = 1.0};
-    for (int i = 1; i < argc; i++) {
+    for (int i = 1; i < argc; i += 2) { /* every option takes a value */
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (!strcmp(a, "--help") || !strcmp(a, "-h"))
             return 1;
@@ -72,7 +72,6 @@ static int parse_args(int argc, char **argv, options *o)
         }
         if (bad)
             return -1;
-        i++;
     }
     if (!o->db || !o->date || seed < 0) {
         fprintf(stderr, "jiaohao-sim-day: --db, --date and --seed are required (see --help)\n");
