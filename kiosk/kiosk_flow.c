@@ -24,7 +24,11 @@ void jh_flow_init(jh_flow *f, const char *kiosk_id, const char *boot, int reply_
 
 static void next_id(jh_flow *f, char *id, size_t len)
 {
-    snprintf(id, len, "%s-%s-%u", f->kiosk_id, f->boot, ++f->seq);
+    /* Through a local buffer: `id` may lie inside *f (the void queue), and gcc's
+     * -Wrestrict cannot tell it does not overlap f->kiosk_id. */
+    char buf[128];
+    snprintf(buf, sizeof buf, "%s-%s-%u", f->kiosk_id, f->boot, ++f->seq);
+    snprintf(id, len, "%s", buf);
 }
 
 static void enter(jh_flow *f, jh_flow_phase p, int64_t now)
