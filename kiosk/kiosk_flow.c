@@ -28,7 +28,9 @@ static void next_id(jh_flow *f, char *id, size_t len)
      * -Wrestrict cannot tell it does not overlap f->kiosk_id. */
     char buf[128];
     snprintf(buf, sizeof buf, "%s-%s-%u", f->kiosk_id, f->boot, ++f->seq);
-    snprintf(id, len, "%s", buf);
+    size_t k = strlen(buf) < len ? strlen(buf) : len - 1;
+    memcpy(id, buf, k);
+    id[k] = '\0';
 }
 
 static void enter(jh_flow *f, jh_flow_phase p, int64_t now)
