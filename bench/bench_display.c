@@ -105,13 +105,14 @@ static void bench_layout(const char *name, jh_display_config *dc, int mono, jh_b
     jh_text_cache *tc = jh_text_cache_new(ren, &fonts, 1024);
     jh_draw d = {.r = ren, .text = tc, .w = dc->width, .h = dc->height, .solid = mono};
     jh_view v = {.board = b, .dc = dc, .hall_name = "大厅", .counter_number = 3,
-                 .now_ms = 1763860000000, .anim_ms = 5000};
+                 .now_ms = 1763860000000, .anim_ms = 5000, .scroll_ms = 5000};
     double t0 = now_ms(), ft[FRAMES];
     jh_layout_draw(&d, &v);
     double cold = now_ms() - t0;
     uint64_t misses0 = jh_text_cache_stats(tc).misses;
     for (int i = 0; i < FRAMES; i++) {
         v.anim_ms += 33;
+        v.scroll_ms += 33;
         v.now_ms += 33; /* the clock string changes every 30 frames */
         t0 = now_ms();
         jh_layout_draw(&d, &v);

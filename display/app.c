@@ -23,6 +23,7 @@
 #include "log.h"
 #include "mqtt_link.h"
 #include "protocol.h"
+#include "screenshot.h"
 #include "voice.h"
 
 #ifndef JH_DEFAULT_VOICE_DIR
@@ -297,7 +298,8 @@ static int in_maintenance(jh_app *a)
 
 /*
  * `steady`: a frame that is saved as a screenshot shows a fresh call in the
- * "on" phase of its blink, so a picture never catches the call hidden.
+ * "on" phase of its blink and scrolling text at its start, so a picture never
+ * catches the call hidden or a message scrolled half out of its box.
  */
 static void render(jh_app *a, int64_t now, int steady)
 {
@@ -318,7 +320,7 @@ static void render(jh_app *a, int64_t now, int steady)
                  .hall_name_en = a->cfg->name_en, .counter_number = cc ? cc->number : 0,
                  .counter_name = cc ? cc->name_zh : "", .counter_name_en = cc ? cc->name_en : "",
                  .maintenance = m, .reason = a->reason, .now_ms = jh_time_now_ms(),
-                 .anim_ms = now, .hero_since_ms = a->hero_since};
+                 .anim_ms = now, .scroll_ms = steady ? 0 : now, .hero_since_ms = a->hero_since};
     if (steady && jh_view_hero_fresh(&v))
         v.anim_ms = v.hero_since_ms;
     a->draw.n_records = 0;
@@ -342,7 +344,6 @@ static int write_text_file(const char *path, const char *text, char *err, size_t
 /* Saves the frame being drawn (before present) as PNG, and the layout record. */
 static int save_frame(jh_app *a, const char *path, char *err, size_t errlen)
 {
-    char tmp[4200];
     if (a->o.layout_out) {
         char *json = jh_draw_record_json(&a->draw, a->maintenance ? "maintenance" : "board");
         int rc = json ? write_text_file(a->o.layout_out, json, err, errlen) : -1;
@@ -350,15 +351,8 @@ static int save_frame(jh_app *a, const char *path, char *err, size_t errlen)
         if (rc < 0)
             return -1;
     }
-    SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, a->draw.w, a->draw.h, 32, SDL_PIXELFORMAT_ARGB8888);
-    int ok = s && SDL_RenderReadPixels(a->ren, NULL, SDL_PIXELFORMAT_ARGB8888, s->pixels, s->pitch) == 0;
-    snprintf(tmp, sizeof tmp, "%s.tmp.png", path);
-    ok = ok && IMG_SavePNG(s, tmp) == 0 && rename(tmp, path) == 0;
-    SDL_FreeSurface(s);
-    if (!ok) {
-        snprintf(err, errlen, "cannot save %s: %s", path, SDL_GetError());
+    if (jh_screenshot_png(a->ren, a->draw.w, a->draw.h, path, err, errlen) < 0)
         return -1;
-    }
     jh_log(JH_LOG_INFO, "saved %s (%s)", path, a->maintenance ? "maintenance" : "board");
     return 0;
 }

@@ -6,7 +6,7 @@
  * palette, and the bilingual wording (Simplified Chinese first, English
  * second). A layout reads only the board and the view; it keeps no state, so
  * the same inputs always give the same frame (blink and scroll phases come
- * from the view's clock).
+ * from the view's clocks).
  */
 #ifndef JH_LAYOUT_H
 #define JH_LAYOUT_H
@@ -46,7 +46,8 @@ typedef struct {
     int maintenance;             /* draw the maintenance screen */
     const char *reason;          /* why, small print for technicians ("" when none) */
     int64_t now_ms;              /* wall clock: clock text */
-    int64_t anim_ms;             /* monotonic: blink and scroll phases */
+    int64_t anim_ms;             /* monotonic: the blink phase */
+    int64_t scroll_ms;           /* monotonic: where scrolling text is; 0 = at its start */
     int64_t hero_since_ms;       /* anim time the newest call arrived as an event; 0 = none */
 } jh_view;
 

@@ -24,7 +24,7 @@ static void led_line(jh_draw *d, const jh_view *v, const char *text, uint32_t rg
                      const char *tag)
 {
     jh_text_marquee(d, text, JH_FONT_REGULAR, v->dc->led_font_px, rgb, row, JH_ALIGN_CENTER,
-                    v->anim_ms, LED_SCROLL_PX_S, tag);
+                    v->scroll_ms, LED_SCROLL_PX_S, tag);
 }
 
 static SDL_Rect row_rect(const jh_draw *d, const jh_view *v, int i)

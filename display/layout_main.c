@@ -275,7 +275,7 @@ static void counter_cell(const ctx *c, const jh_board_counter *k, SDL_Rect cell,
     if (k->status == JH_COUNTER_PAUSED) {
         snprintf(tag, sizeof tag, "counter.%s.message", k->id);
         jh_text_marquee(c->d, k->message[0] ? k->message : "Paused", JH_FONT_REGULAR, small_px,
-                        JH_COL_PAUSED, bot, JH_ALIGN_LEFT, c->v->anim_ms, S(c, 70), tag);
+                        JH_COL_PAUSED, bot, JH_ALIGN_LEFT, c->v->scroll_ms, S(c, 70), tag);
         return;
     }
     if (k->status == JH_COUNTER_CLOSED) {
@@ -330,7 +330,7 @@ static void ticker(const ctx *c, SDL_Rect r)
         return;
     }
     jh_text_marquee(c->d, text, JH_FONT_REGULAR, S(c, 28), JH_COL_TEXT, lane, JH_ALIGN_LEFT,
-                    c->v->anim_ms, S(c, 110), "notice");
+                    c->v->scroll_ms, S(c, 110), "notice");
 }
 
 /* ---- maintenance ---------------------------------------------------------------------- */

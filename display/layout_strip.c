@@ -94,7 +94,7 @@ static void status(const ctx *c, const jh_board_counter *k, SDL_Rect r)
                    (SDL_Rect){top.x, r.y + S(c, 40), top.w, S(c, 130)}, JH_ALIGN_CENTER, "strip.paused");
         jh_text_marquee(c->d, k->message, JH_FONT_REGULAR, S(c, 50), JH_COL_TEXT,
                         (SDL_Rect){top.x, r.y + S(c, 190), top.w, S(c, 120)}, JH_ALIGN_CENTER,
-                        c->v->anim_ms, S(c, 120), "strip.message");
+                        c->v->scroll_ms, S(c, 120), "strip.message");
     } else if (st == JH_COUNTER_CLOSED) {
         jh_text_in(c->d, "本窗口已关闭", JH_FONT_BOLD, S(c, 110), JH_COL_IDLE,
                    (SDL_Rect){top.x, r.y + S(c, 50), top.w, S(c, 160)}, JH_ALIGN_CENTER, "strip.closed");

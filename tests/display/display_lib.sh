@@ -115,6 +115,22 @@ live_shot() {
   mv "$T/live.json" "$T/$name.json"
 }
 
+# expect_live NAME TAG TEXT WRONG [TIMEOUT_S] — frames from the running board until
+# TEXT is drawn at TAG (a message reaches the board a moment after the log line
+# that announced it, and later on a loaded machine), then expect_text on it.
+expect_live() {
+  local name=$1 tag=$2 text=$3 wrong=$4 timeout=${5:-15} end
+  end=$(( $(date +%s) + timeout ))
+  while :; do
+    live_shot "$name"
+    probe_text "$name" "$tag" "$text" >/dev/null && break
+    [ "$(date +%s)" -lt "$end" ] || break
+    sleep 0.2
+  done
+  cp "$T/$name.png" "$SHOTS/$name.png"
+  expect_text "$name" "$tag" "$text" "$wrong"
+}
+
 # wait_mode NAME MODE [TIMEOUT_S] — frames until the board shows MODE.
 wait_mode() {
   local name=$1 want=$2 timeout=${3:-10} end

@@ -39,8 +39,7 @@ wait_mode caller-on board 5
 note "a new call shows at once; a missed seq is noticed"
 pub caller event/called '{"seq":42,"ticket":"B099","counter":"c04","counter_number":4,"counter_name":"4号窗口","service":"B"}'
 wait_log "announce B099"
-live_shot new-call
-expect_text new-call hero.ticket B099 B098
+expect_live new-call hero.ticket B099 B098
 expect_text new-call hero.counter "请到 4号窗口 办理" "请到 1号窗口 办理"
 [ "$(item new-call history.0 text)" = A012 ] || fail "A012 did not move to the history"
 pub caller event/called '{"seq":45,"ticket":"C100","counter":"c05","counter_number":5}'

@@ -164,7 +164,7 @@ static void test_main_board_pixels_and_steady_frame(void **state)
     jh_display_config dc = {.layout = JH_LAYOUT_MAIN, .width = 1920, .height = 1080, .history = 8};
     jh_board *b = hall(60);
     jh_view v = {.board = b, .dc = &dc, .hall_name = "测试大厅", .hall_name_en = "Test Hall",
-                 .now_ms = 1763860000000, .anim_ms = 1000};
+                 .now_ms = 1763860000000, .anim_ms = 1000, .scroll_ms = 1000};
     draw_frame(&r, &v);
     const jh_draw_record *t = find(&r, "hero.ticket");
     assert_string_equal(t->text, "A012");
@@ -180,6 +180,7 @@ static void test_main_board_pixels_and_steady_frame(void **state)
     /* the clock changes once a second; within the second nothing is rasterised again */
     uint64_t misses = jh_text_cache_stats(r.cache).misses;
     v.anim_ms += 16;
+    v.scroll_ms += 16;
     draw_frame(&r, &v);
     assert_int_equal(jh_text_cache_stats(r.cache).misses, misses);
     free(b);
