@@ -325,6 +325,15 @@ static void after_connect(jh_front *f)
     drain_outbox(f);
 }
 
+/* libmosquitto says only "A TLS error occurred."; name the two usual causes. */
+static const char *link_error(int rc)
+{
+    if (rc == MOSQ_ERR_TLS)
+        return "TLS handshake failed: is the broker's certificate signed by [broker] cafile, "
+               "with [broker] host among its names? Client certificate needed?";
+    return rc == MOSQ_ERR_ERRNO ? strerror(errno) : mosquitto_strerror(rc);
+}
+
 static void schedule_retry(jh_front *f, int64_t now)
 {
     f->next_attempt_ms = now + f->backoff_ms;
@@ -344,15 +353,18 @@ static void try_connect(jh_front *f, int64_t now)
         f->next_attempt_ms = now + KEEPALIVE_S * 1000; /* CONNACK deadline */
         return;
     }
-    const char *why = rc == MOSQ_ERR_ERRNO ? strerror(errno) : mosquitto_strerror(rc);
-    log_link(f, LINK_UNREACHABLE, why);
+    log_link(f, LINK_UNREACHABLE, link_error(rc));
     schedule_retry(f, now);
 }
 
 static void connection_lost(jh_front *f, int rc, int64_t now)
 {
     if (f->logged == LINK_UP)
-        log_link(f, LINK_DOWN, rc == MOSQ_ERR_ERRNO ? strerror(errno) : mosquitto_strerror(rc));
+        log_link(f, LINK_DOWN, link_error(rc));
+    else if (rc == MOSQ_ERR_TLS)
+        /* Over a real network the handshake finishes after mosquitto_connect()
+         * returned, so a refused certificate surfaces here, not in try_connect. */
+        log_link(f, LINK_UNREACHABLE, link_error(rc));
     if (f->socket_open)
         mosquitto_disconnect(f->mosq); /* closes the socket if the library has not */
     f->connected = 0;

@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+# test_systemd_units — the units in deploy/systemd/ load cleanly and keep their sandbox.
+#
+# systemd-analyze verify reads each unit (instances for the templates, and the
+# serial-port drop-in example) as systemd would, with ExecStart pointed at this
+# build's programs, and must print nothing; a deliberately broken copy must make
+# it complain, so the check can fail. systemd-analyze security --offline then
+# rates each unit's exposure, which must stay "OK" (at most 2.0 of 10). Finally
+# the rules of docs/operations.md "Running under systemd" that no tool checks:
+# who each runs as, what it waits for, how it restarts, KMSDRM for the screens.
+#
+# Exits 77 (ctest SKIP) with a message when systemd-analyze cannot run here.
+set -euo pipefail
+
+: "${JH_SOURCE_DIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
+: "${JH_BIN_DIR:=$JH_SOURCE_DIR/build/bin}"
+UNITS_SRC="$JH_SOURCE_DIR/deploy/systemd"
+SKIP=77
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+note() { echo "-- $*"; }
+skip() { echo "SKIP: $* — the systemd units were NOT checked" >&2; exit $SKIP; }
+
+command -v systemd-analyze >/dev/null || skip "systemd-analyze is not installed (scripts/deps installs systemd)"
+T=$(mktemp -d /tmp/jh-units.XXXXXX)
+trap 'rm -rf "$T"' EXIT
+
+# Instances to check: the templates with a config id, as the docs install them.
+UNITS=(jiaohao-broker.service jiaohao-caller.service jiaohao-bridge@bus1.service
+       jiaohao-display@main.service jiaohao-kiosk@k1.service)
+mkdir "$T/units"
+for f in "$UNITS_SRC"/*.service; do
+  sed "s|/usr/local/bin/|$JH_BIN_DIR/|g" "$f" > "$T/units/$(basename "$f")"
+done
+for b in jiaohao-caller jiaohao-bridge jiaohao-display jiaohao-kiosk; do
+  [ -x "$JH_BIN_DIR/$b" ] || fail "no $JH_BIN_DIR/$b (build first)"
+done
+[ "$(ls "$UNITS_SRC"/*.service | wc -l)" -eq ${#UNITS[@]} ] || fail "a unit in deploy/systemd is not checked here"
+
+# verify DIR UNIT... — systemd-analyze verify: its output in $out (empty when clean),
+# its status in $vrc. Units and drop-ins are looked up in DIR first.
+verify() {
+  local dir=$1; shift
+  vrc=0
+  (cd "$dir" && SYSTEMD_UNIT_PATH="$dir:" systemd-analyze verify --man=no "$@") >"$T/verify.out" 2>&1 || vrc=$?
+  out=$(cat "$T/verify.out")
+}
+
+note "systemd-analyze can run here (a known-good unit)"
+mkdir "$T/control"
+printf '[Unit]\nDescription=control\n[Service]\nExecStart=/bin/true\n' > "$T/control/jh-control.service"
+verify "$T/control" jh-control.service
+[ "$vrc" -eq 0 ] && [ -z "$out" ] || skip "systemd-analyze verify fails on a trivial unit here (rc $vrc): $out"
+
+note "every unit verifies with no complaint"
+verify "$T/units" "${UNITS[@]}"
+[ "$vrc" -eq 0 ] && [ -z "$out" ] || fail "systemd-analyze verify (rc $vrc):"$'\n'"$out"
+
+note "the serial-port drop-in example loads on the bridge and the kiosk"
+for u in jiaohao-bridge@bus1.service jiaohao-kiosk@k1.service; do
+  mkdir -p "$T/units/$u.d"
+  cp "$UNITS_SRC/serial-port.conf.example" "$T/units/$u.d/serial-port.conf"
+done
+verify "$T/units" jiaohao-bridge@bus1.service jiaohao-kiosk@k1.service
+[ "$vrc" -eq 0 ] && [ -z "$out" ] || fail "with the drop-in (rc $vrc): $out"
+grep -q '^DeviceAllow=/dev/tty' "$UNITS_SRC/serial-port.conf.example" || fail "the example grants no serial port"
+
+note "control: a broken copy is noticed"
+mkdir "$T/broken"
+sed 's/^NoNewPrivileges=yes/NoNewPrivilegs=yes/' "$T/units/jiaohao-caller.service" > "$T/broken/jiaohao-caller.service"
+verify "$T/broken" jiaohao-caller.service
+grep -q "NoNewPrivilegs" <<<"$out" || fail "verify did not notice an unknown key: $out"
+
+if systemd-analyze security --help 2>/dev/null | grep -q -- '--offline'; then
+  note "exposure (systemd-analyze security --offline) at most 2.0 each"
+  for u in "${UNITS[@]}"; do
+    line=$(cd "$T/units" && SYSTEMD_UNIT_PATH="$T/units:" systemd-analyze security --offline=yes --no-pager "$u" 2>&1 |
+      grep "Overall exposure level" || true)
+    score=$(sed -n 's/.*: \([0-9.]*\) .*/\1/p' <<<"$line")
+    [ -n "$score" ] || fail "$u: no exposure score: $line"
+    awk -v s="$score" 'BEGIN { exit !(s <= 2.0) }' || fail "$u: exposure $score > 2.0"
+    note "$u: exposure $score"
+  done
+else
+  note "this systemd-analyze has no 'security --offline': exposure NOT rated (needs systemd 252)"
+fi
+
+note "the rules no tool checks"
+# has FILE LINE — the exact line is in the unit.
+has() { grep -qxF -- "$2" "$UNITS_SRC/$1" || fail "$1: no '$2'"; }
+for f in jiaohao-broker.service jiaohao-caller.service jiaohao-bridge@.service \
+         jiaohao-display@.service jiaohao-kiosk@.service; do
+  for l in ProtectSystem=strict PrivateTmp=yes NoNewPrivileges=yes ProtectHome=yes \
+           ProtectKernelTunables=yes ProtectKernelModules=yes ProtectKernelLogs=yes \
+           CapabilityBoundingSet= SystemCallFilter=@system-service; do
+    has "$f" "$l"
+  done
+  grep -q '^RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6' "$UNITS_SRC/$f" || fail "$f: address families"
+  ! grep -q '^AmbientCapabilities=.' "$UNITS_SRC/$f" || fail "$f: ambient capabilities"
+done
+has jiaohao-broker.service User=mosquitto
+has jiaohao-broker.service Conflicts=mosquitto.service
+has jiaohao-broker.service ReadWritePaths=/var/lib/jiaohao-broker
+has jiaohao-caller.service ReadWritePaths=/var/lib/jiaohao
+for f in jiaohao-caller.service jiaohao-bridge@.service jiaohao-display@.service jiaohao-kiosk@.service; do
+  has "$f" User=jiaohao
+  grep -q '^After=jiaohao-broker.service' "$UNITS_SRC/$f" || fail "$f: not after the broker"
+  grep -q '^Wants=jiaohao-broker.service' "$UNITS_SRC/$f" || fail "$f: does not want the broker"
+done
+for f in jiaohao-broker.service jiaohao-caller.service jiaohao-bridge@.service; do has "$f" Restart=on-failure; done
+for f in jiaohao-display@.service jiaohao-kiosk@.service; do
+  has "$f" Restart=always
+  grep -q '^Environment=SDL_VIDEODRIVER=kmsdrm' "$UNITS_SRC/$f" || fail "$f: not on KMSDRM"
+  has "$f" Conflicts=getty@tty1.service
+  has "$f" StandardInput=tty
+done
+# Serial ports only by drop-in: the shipped units grant none.
+for f in jiaohao-bridge@.service jiaohao-kiosk@.service; do
+  has "$f" DevicePolicy=closed
+  ! grep -Eq '^DeviceAllow=(/dev/tty(S|USB|ACM)|char-tty)' "$UNITS_SRC/$f" || fail "$f grants serial ports itself"
+done
+echo "PASS"
