@@ -2,9 +2,13 @@
  * main — jiaohao-caller, the caller daemon: command line, config, time zone,
  * signals; then the engine (the hall's state) and the MQTT front (its voice).
  *
- *   jiaohao-caller [--config FILE] [--data DIR]
+ *   jiaohao-caller [--config FILE] [--data DIR] [--sim-clock START [--no-fsync]]
  *
  * The store is DIR/jiaohao.db, DIR defaulting to the config's data_dir.
+ * --sim-clock and --no-fsync are for tests and simulations only (a simulated
+ * day over MQTT, jiaohao-sim-day --mqtt): time then moves only by the admin
+ * op `clock`, and --no-fsync, which may lose the last commands in a crash,
+ * is refused without --sim-clock.
  * Bad input exits non-zero with one line on stderr; SIGINT/SIGTERM exit 0
  * after announcing status/caller offline.
  */
@@ -20,6 +24,9 @@
 #include "hall_time.h"
 #include "log.h"
 #include "mqtt_front.h"
+#include "protocol.h"
+#include "sim_clock.h"
+#include "sim_day.h"
 
 #define JH_CALLER_VERSION "0.1.0"
 #define PROG "jiaohao-caller"
@@ -34,31 +41,46 @@ static void on_signal(int sig)
 
 typedef struct {
     const char *config;
-    const char *data_dir; /* NULL: from the config */
+    const char *data_dir;  /* NULL: from the config */
+    const char *sim_clock; /* NULL: the real clock */
+    int no_fsync;
 } options;
 
 static void usage(FILE *out)
 {
     fprintf(out,
-            "usage: " PROG " [--config FILE] [--data DIR]\n"
+            "usage: " PROG " [--config FILE] [--data DIR] [--sim-clock START [--no-fsync]]\n"
             "  --config FILE  hall configuration (default assets/hall.ini)\n"
             "  --data DIR     where the store jiaohao.db lives (default: [hall] data_dir)\n"
-            "  --help         this text\n");
+            "  --help         this text\n"
+            "For tests and simulations only, never in a hall:\n"
+            "  --sim-clock START  a simulated clock starting at START: a date (YYYY-MM-DD: that\n"
+            "                 business day's start, [hall] reset_at) or a moment\n"
+            "                 (2026-11-23T07:00:00+08:00). Time moves only when the admin op\n"
+            "                 {\"op\":\"clock\",\"to\":MOMENT} moves it; without this option\n"
+            "                 that op is refused \"not-simulated\".\n"
+            "  --no-fsync     do not wait for the disk on each command (a crash may lose the\n"
+            "                 last ones); only with --sim-clock\n");
 }
 
 /* 0: run; 1: exit 0 (help); -1: exit 2 (message printed). */
 static int parse_args(int argc, char **argv, options *o)
 {
-    o->config = "assets/hall.ini";
-    o->data_dir = NULL;
+    *o = (options){.config = "assets/hall.ini"};
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             usage(stdout);
             return 1;
         }
-        const char **slot = strcmp(a, "--config") == 0 ? &o->config
-                            : strcmp(a, "--data") == 0 ? &o->data_dir : NULL;
+        if (strcmp(a, "--no-fsync") == 0) {
+            o->no_fsync = 1;
+            continue;
+        }
+        const char **slot = strcmp(a, "--config") == 0      ? &o->config
+                            : strcmp(a, "--data") == 0      ? &o->data_dir
+                            : strcmp(a, "--sim-clock") == 0 ? &o->sim_clock
+                                                            : NULL;
         if (!slot) {
             fprintf(stderr, PROG ": unknown argument '%s' (try --help)\n", a);
             return -1;
@@ -69,7 +91,21 @@ static int parse_args(int argc, char **argv, options *o)
         }
         *slot = argv[++i];
     }
+    if (o->no_fsync && !o->sim_clock) {
+        fprintf(stderr, PROG ": --no-fsync is for simulations only: it needs --sim-clock\n");
+        return -1;
+    }
     return 0;
+}
+
+/* --sim-clock's START (after the hall's zone is set): a date or a moment. -1 when neither. */
+static int64_t sim_start(const jh_hall_config *cfg, const char *text)
+{
+    int64_t ms;
+    int date = strlen(text) == 10 ? jh_sim_parse_date(text) : -1;
+    if (date > 0)
+        return jh_sim_clock_day_start(cfg, date);
+    return jh_parse_time(text, &ms) == 0 ? ms : -1;
 }
 
 static int ensure_dir(const char *dir)
@@ -95,7 +131,21 @@ static void install_signals(void)
     signal(SIGPIPE, SIG_IGN);
 }
 
-static int serve(const jh_hall_config *cfg, const char *db_path)
+/* Simulation only: the clock and durability (main checked --no-fsync needs --sim-clock). */
+static int simulate(const options *o, jh_engine *engine, jh_front *front, int64_t start)
+{
+    char at[40];
+    if (o->no_fsync && jh_engine_set_durable(engine, 0) < 0) {
+        fprintf(stderr, PROG ": --no-fsync: the store refused\n");
+        return -1;
+    }
+    jh_front_set_sim_clock(front, start);
+    jh_log(JH_LOG_WARN, "SIMULATION: the clock starts at %s and moves only by the admin op clock%s",
+           jh_time_iso8601(start, at, sizeof at), o->no_fsync ? "; no fsync" : "");
+    return 0;
+}
+
+static int serve(const options *o, const jh_hall_config *cfg, const char *db_path, int64_t start)
 {
     char err[512];
     jh_engine *engine = jh_engine_open(cfg, db_path, err, sizeof err);
@@ -104,8 +154,10 @@ static int serve(const jh_hall_config *cfg, const char *db_path)
         return 1;
     }
     jh_front *front = jh_front_new(cfg, engine, JH_CALLER_VERSION, err, sizeof err);
-    if (!front) {
-        fprintf(stderr, PROG ": %s\n", err);
+    if (!front || (o->sim_clock && simulate(o, engine, front, start) < 0)) {
+        if (!front)
+            fprintf(stderr, PROG ": %s\n", err);
+        jh_front_free(front);
         jh_engine_close(engine);
         return 1;
     }
@@ -143,12 +195,19 @@ int main(int argc, char **argv)
         fprintf(stderr, PROG ": no data directory: give --data DIR or set [hall] data_dir\n");
         goto out;
     }
+    int64_t start = o.sim_clock ? sim_start(cfg, o.sim_clock) : 0;
+    if (start < 0) {
+        fprintf(stderr, PROG ": --sim-clock '%s': want a date (2026-11-23) or a moment"
+                        " (2026-11-23T07:00:00+08:00)\n", o.sim_clock);
+        rc = 2;
+        goto out;
+    }
     char db_path[1024];
     if (ensure_dir(dir) < 0)
         goto out;
     snprintf(db_path, sizeof db_path, "%s/jiaohao.db", dir);
     install_signals();
-    rc = serve(cfg, db_path);
+    rc = serve(&o, cfg, db_path, start);
 out:
     free(cfg);
     return rc;

@@ -11,9 +11,16 @@
  * losing them. The session is persistent (clean_session=false), so commands
  * sent while the daemon is down wait at the broker, and libmosquitto re-sends
  * its own unacknowledged publishes after a reconnect.
+ *
+ * Simulation (jh_front_set_sim_clock): one virtual clock stands behind both
+ * the commands and the ticks, and only the admin op `clock` moves it
+ * (sim_clock.h), so a simulated day over MQTT is the same day as one played
+ * through the engine directly, however fast or slow the machine is. On the
+ * real clock `clock` is refused "not-simulated".
  */
 #include "mqtt_front.h"
 
+#include <cjson/cJSON.h>
 #include <errno.h>
 #include <mosquitto.h>
 #include <poll.h>
@@ -26,6 +33,7 @@
 #include "hall_time.h"
 #include "log.h"
 #include "protocol.h"
+#include "sim_clock.h"
 
 #define KEEPALIVE_S 15
 #define BACKOFF_MIN_MS 250
@@ -67,7 +75,13 @@ struct jh_front {
     int n_inflight;
     int outstanding; /* our QoS 1 publishes still waiting for PUBACK */
     int store_failing;
+
+    int sim;         /* on a simulated clock: time moves only by the admin op `clock` */
+    int64_t sim_now; /* that clock, epoch ms */
 };
+
+/* The hall's "now": the wall clock, or the simulated one. */
+static int64_t hall_now(const jh_front *f) { return f->sim ? f->sim_now : jh_time_now_ms(); }
 
 static int64_t mono_ms(void)
 {
@@ -125,7 +139,7 @@ static void flush_dirty(jh_front *f)
 {
     if (!f->connected)
         return; /* everything is republished on connect anyway */
-    int64_t now = jh_time_now_ms();
+    int64_t now = hall_now(f);
     char suffix[JH_TOPIC_LEN];
     for (int i = 0; i < f->cfg->n_services; i++) {
         if (!f->service_dirty[i])
@@ -206,7 +220,7 @@ static void event_acked(jh_front *f, int mid)
     f->n_inflight -= n;
 }
 
-/* ---- commands ---- */
+/* ---- replies ---- */
 
 static void reply(jh_front *f, const jh_command *cmd, const jh_origin *origin, const char *payload)
 {
@@ -216,6 +230,93 @@ static void reply(jh_front *f, const jh_command *cmd, const jh_origin *origin, c
     if (payload)
         publish(f, suffix, payload, 0, NULL);
 }
+
+/* ---- time ---- */
+
+/* One engine tick at `at` (a jh_sim_tick_fn); what it changed is published by the caller. */
+static int engine_tick(void *front, int64_t at, char *err, size_t errlen)
+{
+    jh_front *f = front;
+    jh_outcome out;
+    memset(&out, 0, sizeof out);
+    int rc = jh_engine_tick(f->engine, at, &out, err, errlen);
+    merge_dirty(f, &out);
+    jh_outcome_free(&out);
+    return rc;
+}
+
+/* Wall-clock tick (the real clock only). */
+static void tick(jh_front *f)
+{
+    char err[256] = "";
+    if (engine_tick(f, jh_time_now_ms(), err, sizeof err) < 0) {
+        if (!f->store_failing)
+            jh_log(JH_LOG_ERROR, "engine tick failed: %s", err);
+        f->store_failing = 1;
+    } else if (f->store_failing) {
+        jh_log(JH_LOG_INFO, "engine tick works again");
+        f->store_failing = 0;
+    }
+    drain_outbox(f);
+    flush_dirty(f);
+}
+
+static void reply_refusal(jh_front *f, const jh_command *cmd, const jh_origin *origin,
+                          const char *code, const char *message)
+{
+    jh_error e;
+    snprintf(e.code, sizeof e.code, "%s", code);
+    snprintf(e.message, sizeof e.message, "%s", message);
+    char *r = jh_reply_error_json(cmd->id, &e);
+    reply(f, cmd, origin, r);
+    free(r);
+}
+
+/* {id, ok:true, now, ticks}: where the clock is now and how often the engine ticked. */
+static char *clock_reply(const jh_front *f, const char *id, int ticks)
+{
+    char now[40];
+    cJSON *o = cJSON_CreateObject();
+    char *text = NULL;
+    if (o && cJSON_AddStringToObject(o, "id", id) && cJSON_AddTrueToObject(o, "ok") &&
+        cJSON_AddStringToObject(o, "now", jh_time_iso8601(f->sim_now, now, sizeof now)) &&
+        cJSON_AddNumberToObject(o, "ticks", ticks))
+        text = cJSON_PrintUnformatted(o);
+    cJSON_Delete(o);
+    return text;
+}
+
+/* The admin op `clock {to}`: moves the simulated clock, ticking on the way. Not recorded
+ * as a command (it is no state change of the hall's own), so a resent one is harmless. */
+static void handle_clock(jh_front *f, const jh_command *cmd, const jh_origin *origin)
+{
+    char err[256] = "";
+    if (!f->sim) {
+        reply_refusal(f, cmd, origin, "not-simulated",
+                      "this caller runs on the real clock; only one started with --sim-clock takes clock");
+        return;
+    }
+    if (cmd->clock_to < f->sim_now) {
+        char at[40];
+        snprintf(err, sizeof err, "the simulated clock is at %s and never goes back",
+                 jh_time_iso8601(f->sim_now, at, sizeof at));
+        reply_refusal(f, cmd, origin, "bad-field", err);
+        return;
+    }
+    int ticks = jh_sim_clock_advance(&f->sim_now, cmd->clock_to, engine_tick, f, err, sizeof err);
+    if (ticks < 0) {
+        jh_log(JH_LOG_ERROR, "store failed on clock: %s", err);
+        reply_refusal(f, cmd, origin, "internal", "the store failed; the clock stopped at the last good tick");
+    } else {
+        char *r = clock_reply(f, cmd->id, ticks);
+        reply(f, cmd, origin, r);
+        free(r);
+    }
+    drain_outbox(f);
+    flush_dirty(f);
+}
+
+/* ---- commands from the broker ---- */
 
 static void handle_command(jh_front *f, const char *topic, const char *payload, size_t len)
 {
@@ -232,10 +333,14 @@ static void handle_command(jh_front *f, const char *topic, const char *payload, 
         free(r);
         return;
     }
+    if (cmd.op == JH_OP_CLOCK) {
+        handle_clock(f, &cmd, &origin);
+        return;
+    }
     jh_outcome out;
     memset(&out, 0, sizeof out);
     char err[256] = "";
-    if (jh_engine_apply(f->engine, &origin, &cmd, jh_time_now_ms(), &out, err, sizeof err) < 0)
+    if (jh_engine_apply(f->engine, &origin, &cmd, hall_now(f), &out, err, sizeof err) < 0)
         jh_log(JH_LOG_ERROR, "store failed on %s from %s: %s", jh_op_name(cmd.op), origin.id, err);
     reply(f, &cmd, &origin, out.reply);
     merge_dirty(f, &out);
@@ -306,8 +411,8 @@ static int subscribe_all(jh_front *f)
 static void status_online(jh_front *f)
 {
     char payload[256];
-    snprintf(payload, sizeof payload, "{\"online\":true,\"version\":\"%s\",\"started_at\":\"%s\"}",
-             f->version, f->started_at);
+    snprintf(payload, sizeof payload, "{\"online\":true,\"version\":\"%s\",\"started_at\":\"%s\"%s}",
+             f->version, f->started_at, f->sim ? ",\"sim_clock\":true" : "");
     publish(f, "status/caller", payload, 1, NULL);
 }
 
@@ -372,27 +477,6 @@ static void connection_lost(jh_front *f, int rc, int64_t now)
     schedule_retry(f, now);
 }
 
-/* ---- time ---- */
-
-static void tick(jh_front *f)
-{
-    jh_outcome out;
-    memset(&out, 0, sizeof out);
-    char err[256] = "";
-    if (jh_engine_tick(f->engine, jh_time_now_ms(), &out, err, sizeof err) < 0) {
-        if (!f->store_failing)
-            jh_log(JH_LOG_ERROR, "engine tick failed: %s", err);
-        f->store_failing = 1;
-    } else if (f->store_failing) {
-        jh_log(JH_LOG_INFO, "engine tick works again");
-        f->store_failing = 0;
-    }
-    merge_dirty(f, &out);
-    jh_outcome_free(&out);
-    drain_outbox(f);
-    flush_dirty(f);
-}
-
 /* ---- the loop ---- */
 
 /* One poll round on the broker socket; returns 0 or a libmosquitto error. */
@@ -425,7 +509,12 @@ static void loop_step(jh_front *f, int64_t *next_tick)
         connection_lost(f, MOSQ_ERR_CONN_LOST, now);
     if (now >= *next_tick) {
         *next_tick = now + TICK_MS;
-        tick(f);
+        if (f->sim) { /* no time passes, but events held back for room go out */
+            drain_outbox(f);
+            flush_dirty(f);
+        } else {
+            tick(f);
+        }
         if (f->socket_open && mosquitto_loop_misc(f->mosq) != MOSQ_ERR_SUCCESS)
             connection_lost(f, MOSQ_ERR_CONN_LOST, now);
     }
@@ -523,6 +612,12 @@ jh_front *jh_front_new(const jh_hall_config *cfg, jh_engine *engine, const char 
     mosquitto_publish_callback_set(f->mosq, on_publish);
     mosquitto_message_callback_set(f->mosq, on_message);
     return f;
+}
+
+void jh_front_set_sim_clock(jh_front *f, int64_t start_ms)
+{
+    f->sim = 1;
+    f->sim_now = start_ms;
 }
 
 void jh_front_free(jh_front *f)

@@ -15,6 +15,7 @@
 
 #include <signal.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "engine.h"
 #include "hall_config.h"
@@ -38,6 +39,16 @@ jh_front *jh_front_new(const jh_hall_config *cfg, jh_engine *engine, const char 
  * cleanly (waiting at most 2 s for the broker's acknowledgements).
  */
 void jh_front_run(jh_front *f, volatile sig_atomic_t *stop);
+
+/*
+ * Test and simulation only — never on a hall's box. Puts the front on a
+ * simulated clock starting at `start_ms` (before jh_front_run): commands and
+ * ticks then see that clock, which moves only when the admin op
+ * `clock {to}` moves it (ticking the engine every 15 virtual seconds on the
+ * way, sim_clock.h), so a day runs as fast as its commands come and always
+ * gives the same store. Without this call `clock` is refused "not-simulated".
+ */
+void jh_front_set_sim_clock(jh_front *f, int64_t start_ms);
 
 void jh_front_free(jh_front *f);
 

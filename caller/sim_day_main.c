@@ -1,36 +1,48 @@
 /*
  * jiaohao-sim-day — fills a caller store with one realistic simulated day.
  *
- *   jiaohao-sim-day --config FILE --db FILE --date YYYY-MM-DD --seed N [--load X]
+ *   jiaohao-sim-day --config FILE (--db FILE | --mqtt) --date YYYY-MM-DD --seed N [--load X]
  *
- * Generates the day (sim_day.c) and plays it through the real engine
- * (sim_run.c) on a virtual clock, so jiaohao-report and the demo have a
- * store that looks like a hall's. Days may be added one after another to the
- * same store, in date order. Prints what happened; exits non-zero with one
- * line on bad input.
+ * Generates the day (sim_day.c) and plays it (sim_run.c) on a virtual clock,
+ * either through the engine on the store FILE directly (sim_engine.c), or
+ * with --mqtt through the hall's broker and a jiaohao-caller started with
+ * --sim-clock (sim_mqtt.c) — the same day, the same store. So jiaohao-report
+ * and the demo have a store that looks like a hall's. Days may be added one
+ * after another to the same store, in date order. Prints what happened and
+ * how long it took; exits non-zero with one line on bad input or a failure.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <cjson/cJSON.h>
+#include <time.h>
 
 #include "engine.h"
 #include "sim_day.h"
+#include "sim_mqtt.h"
 #include "sim_run.h"
+
+#define CALLER_WAIT_S 15 /* for jiaohao-caller to be online, when it was started just before */
 
 typedef struct {
     const char *config, *db, *date;
+    int mqtt;
     unsigned long long seed;
     double load;
 } options;
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: jiaohao-sim-day --config FILE --db FILE --date YYYY-MM-DD --seed N"
-               " [--load X]\n"
-               "  Fills the caller store FILE with one simulated day of the hall in FILE\n"
-               "  (--config, default assets/hall.ini) through the real queue engine.\n"
+    fprintf(f, "usage: jiaohao-sim-day --config FILE (--db FILE | --mqtt) --date YYYY-MM-DD"
+               " --seed N [--load X]\n"
+               "  Fills a caller store with one simulated day of the hall in --config FILE\n"
+               "  (default assets/hall.ini).\n"
+               "  --db FILE  through the real queue engine on the store FILE\n"
+               "  --mqtt     through the hall's broker and a running jiaohao-caller started with\n"
+               "             --sim-clock DATE (test/simulation only), as its kiosks, counters\n"
+               "             (via the bridge login) and admin; the same seed gives the same\n"
+               "             store as --db\n"
                "  --load scales the arrivals (default 1.0: busy peaks). Add days in date order.\n");
 }
 
@@ -51,10 +63,15 @@ static int parse_args(int argc, char **argv, options *o)
 {
     double seed = -1;
     *o = (options){.config = "assets/hall.ini", .load = 1.0};
-    for (int i = 1; i < argc; i += 2) { /* every option takes a value */
+    for (int i = 1; i < argc; i += 2) { /* every option but --mqtt takes a value */
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (!strcmp(a, "--help") || !strcmp(a, "-h"))
             return 1;
+        if (!strcmp(a, "--mqtt")) {
+            o->mqtt = 1;
+            i--;
+            continue;
+        }
         int bad = 0;
         if (!strcmp(a, "--config") && v)
             o->config = v;
@@ -73,8 +90,9 @@ static int parse_args(int argc, char **argv, options *o)
         if (bad)
             return -1;
     }
-    if (!o->db || !o->date || seed < 0) {
-        fprintf(stderr, "jiaohao-sim-day: --db, --date and --seed are required (see --help)\n");
+    if (!o->db == !o->mqtt || !o->date || seed < 0) {
+        fprintf(stderr, "jiaohao-sim-day: one of --db and --mqtt, --date and --seed are required"
+                        " (see --help)\n");
         return -1;
     }
     o->seed = (unsigned long long)seed;
@@ -92,9 +110,21 @@ static int store_day(jh_engine *e)
     return day;
 }
 
-static void report(const options *o, const jh_sim_day *d, const jh_sim_result *r)
+static double mono_s(void)
 {
-    printf("simulated %s (seed %llu, load %.2f) into %s\n", o->date, o->seed, o->load, o->db);
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void report(const options *o, const jh_hall_config *cfg, const jh_sim_day *d,
+                   const jh_sim_result *r)
+{
+    if (o->mqtt)
+        printf("simulated %s (seed %llu, load %.2f) through jiaohao-caller at %s:%d\n", o->date,
+               o->seed, o->load, cfg->broker_host, cfg->broker_port);
+    else
+        printf("simulated %s (seed %llu, load %.2f) into %s\n", o->date, o->seed, o->load, o->db);
     printf("  visitors %d: issued %d, refused %d (closed or daily limit), voided %d\n",
            d->n_visitors, r->issued, r->take_refused, r->voided);
     printf("  calls %d, recalls %d, no-shows %d (re-queued %d), transfers %d, finished %d\n",
@@ -105,28 +135,60 @@ static void report(const options *o, const jh_sim_day *d, const jh_sim_result *r
            r->alerts_overrun, r->commands);
 }
 
+/* Through the engine on the store file. 0, or -1 (said). */
+static int play_engine(const options *o, const jh_hall_config *cfg, const jh_sim_day *d,
+                       jh_sim_result *r)
+{
+    char err[512] = "";
+    int rc = -1;
+    jh_engine *e = jh_engine_open(cfg, o->db, err, sizeof err);
+    if (!e)
+        fprintf(stderr, "jiaohao-sim-day: %s\n", err);
+    else if (store_day(e) > d->date)
+        fprintf(stderr, "jiaohao-sim-day: %s already holds day %d; add days in date order\n",
+                o->db, store_day(e));
+    else if (jh_engine_set_durable(e, 0) < 0 || jh_sim_run(e, cfg, d, r, err, sizeof err) < 0)
+        fprintf(stderr, "jiaohao-sim-day: %s\n", err[0] ? err : "store failure");
+    else
+        rc = 0;
+    jh_engine_close(e);
+    return rc;
+}
+
+/* Through the broker and a jiaohao-caller --sim-clock. 0, or -1 (said). */
+static int play_mqtt(const jh_hall_config *cfg, const jh_sim_day *d, jh_sim_result *r)
+{
+    char err[512] = "";
+    jh_sim_mqtt *m = jh_sim_mqtt_open(cfg, CALLER_WAIT_S, err, sizeof err);
+    if (!m) {
+        fprintf(stderr, "jiaohao-sim-day: %s\n", err);
+        return -1;
+    }
+    jh_sim_hall hall = jh_sim_mqtt_hall(m);
+    int rc = jh_sim_play(&hall, cfg, d, r, err, sizeof err);
+    if (rc < 0)
+        fprintf(stderr, "jiaohao-sim-day: %s\n", err);
+    else
+        printf("  clock moves %d (admin op clock)\n", jh_sim_mqtt_clock_moves(m));
+    jh_sim_mqtt_close(m);
+    return rc;
+}
+
 static int simulate(const options *o, const jh_hall_config *cfg, int date)
 {
     char err[512] = "";
     jh_sim_day *d = calloc(1, sizeof *d);
     jh_sim_result r;
-    jh_engine *e = NULL;
     int rc = -1;
+    double t0 = mono_s();
     if (!d || jh_sim_day_generate(cfg, date, o->seed, o->load, d, err, sizeof err) < 0)
         fprintf(stderr, "jiaohao-sim-day: %s\n", d ? err : "out of memory");
-    else if (!(e = jh_engine_open(cfg, o->db, err, sizeof err)))
-        fprintf(stderr, "jiaohao-sim-day: %s\n", err);
-    else if (store_day(e) > date)
-        fprintf(stderr, "jiaohao-sim-day: %s already holds day %d; add days in date order\n",
-                o->db, store_day(e));
-    else if (jh_engine_set_durable(e, 0) < 0 || jh_sim_run(e, cfg, d, &r, err, sizeof err) < 0)
-        fprintf(stderr, "jiaohao-sim-day: %s\n", err[0] ? err : "store failure");
-    else {
-        report(o, d, &r);
-        jh_sim_result_free(&r);
-        rc = 0;
+    else if ((rc = o->mqtt ? play_mqtt(cfg, d, &r) : play_engine(o, cfg, d, &r)) == 0) {
+        report(o, cfg, d, &r);
+        printf("  took %.1f s\n", mono_s() - t0);
     }
-    jh_engine_close(e);
+    if (rc == 0)
+        jh_sim_result_free(&r);
     if (d)
         jh_sim_day_free(d);
     free(d);

@@ -1,12 +1,14 @@
 /*
- * sim_run — a simulated day through the real engine (sim_run.h).
+ * sim_run — a simulated day through a real hall (sim_run.h).
  *
- * A binary heap of timed actions is the virtual clock: the earliest action is
- * applied at its moment and schedules what follows from the engine's answer
- * (a called visitor walks up and is served, or does not come and is
- * recalled; an idle counter looks again a little later). Ties keep the
- * order they were scheduled in, so a day is reproducible. Each counter has at
- * most one pending action, besides the ratings its visitors give. An idle
+ * A binary heap of timed actions is the virtual clock: the hall's clock is
+ * moved to the earliest action's moment (the hall ticks on the way, as
+ * sim_clock.h says), the action is sent, and what follows is scheduled from
+ * the hall's answer (a called visitor walks up and is served, or does not
+ * come and is recalled; an idle counter looks again a little later). Ties
+ * keep the order they were scheduled in, so a day is reproducible. Each
+ * counter has at most one pending action, besides the ratings its visitors
+ * give. An idle
  * counter does not poll: like staff watching their caller's screen, it looks
  * a few seconds after a ticket for one of its services appears, when a pause
  * is due, or when its session ends.
@@ -19,15 +21,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define TICK_MS 15000LL
+#include "sim_clock.h"
+
 #define RECALL_MS 45000LL
 #define SEC 1000LL
 
 typedef enum {
     A_ARRIVE, A_VOID, A_FLAG, A_BACK,      /* visitor a */
     A_LOGIN, A_WAKE, A_RECALL, A_FINISH, A_RESUME, /* counter a; login: session b */
-    A_RATE,                                /* counter a, visitor b */
-    A_TICK
+    A_RATE                                 /* counter a, visitor b */
 } action_kind;
 
 typedef struct {
@@ -46,7 +48,7 @@ typedef struct {
 } counter_rt;
 
 typedef struct {
-    jh_engine *e;
+    const jh_sim_hall *hall;
     const jh_hall_config *cfg;
     const jh_sim_day *day;
     jh_sim_result *res;
@@ -147,22 +149,24 @@ static void notify(sim *s, int si)
 
 /* ---- commands ---- */
 
-/* Applies cmd from (kind, id) now; returns the parsed reply (NULL after a store failure). */
+/* Sends cmd from (kind, id) now; returns the parsed reply (NULL after a failure of the hall). */
 static cJSON *send(sim *s, jh_origin_kind kind, const char *id, jh_command *cmd)
 {
     jh_origin o = {.kind = kind};
-    jh_outcome out;
     snprintf(o.id, sizeof o.id, "%s", id);
     /* ids are remembered 48 h: a day added to the same store must not resend yesterday's */
     snprintf(cmd->id, sizeof cmd->id, "sim-%d-%lld", s->day->date, (long long)++s->cmd_no);
-    if (jh_engine_apply(s->e, &o, cmd, s->now, &out, s->err, s->errlen) < 0) {
+    char *reply = s->hall->send(s->hall->ctx, &o, cmd, s->err, s->errlen);
+    cJSON *r = reply ? cJSON_Parse(reply) : NULL;
+    int answered = reply != NULL;
+    free(reply);
+    if (!r) {
+        if (answered)
+            snprintf(s->err, s->errlen, "the reply to %s is not JSON", jh_op_name(cmd->op));
         s->failed = 1;
-        jh_outcome_free(&out);
         return NULL;
     }
     s->res->commands++;
-    cJSON *r = cJSON_Parse(out.reply);
-    jh_outcome_free(&out);
     return r;
 }
 
@@ -219,10 +223,11 @@ static void on_arrive(sim *s, int v)
 {
     const jh_sim_visitor *sv = &s->day->visitors[v];
     jh_sim_ticket *t = &s->res->tickets[v];
-    jh_estimate est;
+    jh_estimate est = {.simple_s = -1, .ewt_s = -1};
     jh_command cmd = counter_cmd(JH_OP_TAKE);
     const char *kiosk = sv->kiosk >= 0 ? s->cfg->kiosks[sv->kiosk].id : "sim";
-    if (jh_engine_estimate(s->e, sv->service, sv->priority != JH_PRIO_NONE, s->now, &est) < 0) {
+    const jh_sim_hall *h = s->hall;
+    if (h->estimate && h->estimate(h->ctx, sv->service, sv->priority != JH_PRIO_NONE, &est) < 0) {
         s->failed = 1;
         snprintf(s->err, s->errlen, "estimate failed");
         return;
@@ -240,7 +245,7 @@ static void on_arrive(sim *s, int v)
     t->issued_at = s->now;
     t->ewt_s = (int)cJSON_GetNumberValue(cJSON_GetObjectItem(r, "ewt_s"));
     t->simple_s = est.simple_s;
-    s->res->ewt_mismatch += t->ewt_s != est.ewt_s;
+    s->res->ewt_mismatch += h->estimate && t->ewt_s != est.ewt_s;
     s->res->issued++;
     cJSON_Delete(r);
     int number = atoi(t->label + strlen(s->cfg->services[sv->service].code));
@@ -444,38 +449,6 @@ static void on_resume(sim *s, int c)
     wake_at(s, c, s->now);
 }
 
-/* ---- time ---- */
-
-/* Hands the outbox on as the daemon would, counting the alerts. */
-static void drain_outbox(sim *s)
-{
-    jh_event ev;
-    int64_t last = 0;
-    while (jh_engine_outbox_next(s->e, last, &ev) == 1) {
-        last = ev.seq;
-        if (!strcmp(ev.kind, "alert")) {
-            int wait = strstr(ev.payload, "\"kind\":\"long-wait\"") != NULL;
-            s->res->alerts_wait += wait;
-            s->res->alerts_overrun += !wait;
-        }
-        jh_event_free(&ev);
-    }
-    if (last)
-        jh_engine_outbox_ack(s->e, last);
-}
-
-static void on_tick(sim *s)
-{
-    jh_outcome out;
-    if (jh_engine_tick(s->e, s->now, &out, s->err, s->errlen) < 0) {
-        s->failed = 1;
-        return;
-    }
-    drain_outbox(s);
-    if (s->now < s->last_end || s->n_heap > 0)
-        schedule(s, s->now + TICK_MS, A_TICK, 0, 0);
-}
-
 static void run_action(sim *s, const action *a)
 {
     switch (a->kind) {
@@ -489,35 +462,32 @@ static void run_action(sim *s, const action *a)
     case A_FINISH: on_finish(s, a->a); break;
     case A_RESUME: on_resume(s, a->a); break;
     case A_RATE: on_rate(s, a->a, a->b); break;
-    case A_TICK: on_tick(s); break;
     }
 }
 
-/* The schedule's own moments: arrivals and logins; ticks from the first of them. */
+/* The schedule's own moments: arrivals and logins. */
 static void seed_actions(sim *s)
 {
     const jh_sim_day *d = s->day;
-    int64_t first = d->day_start + 24 * 3600 * SEC;
-    for (int v = 0; v < d->n_visitors; v++) {
+    for (int v = 0; v < d->n_visitors; v++)
         schedule(s, d->visitors[v].arrive_at, A_ARRIVE, v, 0);
-        first = d->visitors[v].arrive_at < first ? d->visitors[v].arrive_at : first;
-    }
     for (int c = 0; c < d->n_counters && c < s->cfg->n_counters; c++) {
         s->ctr[c] = (counter_rt){.visitor = -1, .rng = d->seed * 31 + (uint64_t)c * 7919 + 1};
         for (int i = 0; i < d->counters[c].n_sessions; i++) {
             const jh_sim_span *sp = &d->counters[c].sessions[i];
             schedule(s, sp->start, A_LOGIN, c, i);
-            first = sp->start < first ? sp->start : first;
             s->last_end = sp->end > s->last_end ? sp->end : s->last_end;
         }
     }
-    schedule(s, first, A_TICK, 0, 0);
 }
 
-/* Only ticks left: the day is over. */
-static int only_ticks(const sim *s)
+/* Moves the hall's clock (and ours) to `at`; the hall ticks on the way. */
+static void advance(sim *s, int64_t at)
 {
-    return s->n_heap == 1 && s->heap[0].kind == A_TICK && s->now >= s->last_end;
+    if (s->hall->advance(s->hall->ctx, at, s->err, s->errlen) < 0)
+        s->failed = 1;
+    else
+        s->now = at;
 }
 
 static int setup(sim *s, const jh_hall_config *cfg, const jh_sim_day *day, jh_sim_result *res)
@@ -543,31 +513,39 @@ static void teardown(sim *s)
         free(s->by_number[i]);
 }
 
-/* The morning: the hall opens (an earlier simulated day ended closed). */
+/* The morning: the clock starts at the business day's start, and the hall
+ * opens at the first action (an earlier simulated day ended closed). */
 static void open_hall(sim *s)
 {
     jh_command cmd = counter_cmd(JH_OP_OPEN);
-    s->now = s->heap[0].at;
-    cJSON_Delete(send(s, JH_ORIGIN_ADMIN, "admin", &cmd));
+    int64_t start = jh_sim_clock_day_start(s->cfg, s->day->date);
+    int64_t first = s->n_heap > 0 ? s->heap[0].at : start; /* nobody comes: just the end-day */
+    advance(s, start >= 0 && start < first ? start : first);
+    advance(s, first);
+    if (!s->failed && s->n_heap > 0)
+        cJSON_Delete(send(s, JH_ORIGIN_ADMIN, "admin", &cmd));
 }
 
-/* end-day: whoever still waits has gone home. */
+/* end-day once the last session is over: whoever still waits has gone home. */
 static void end_day(sim *s)
 {
     jh_command cmd = counter_cmd(JH_OP_END_DAY);
-    cJSON *r = send(s, JH_ORIGIN_ADMIN, "admin", &cmd);
+    if (s->now < s->last_end)
+        advance(s, s->last_end);
+    cJSON *r = s->failed ? NULL : send(s, JH_ORIGIN_ADMIN, "admin", &cmd);
     if (r)
         s->res->expired = (int)cJSON_GetNumberValue(cJSON_GetObjectItem(r, "expired"));
     cJSON_Delete(r);
     s->res->ended_at = s->now;
+    s->hall->alerts(s->hall->ctx, &s->res->alerts_wait, &s->res->alerts_overrun);
 }
 
-int jh_sim_run(jh_engine *e, const jh_hall_config *cfg, const jh_sim_day *day,
-               jh_sim_result *res, char *err, size_t errlen)
+int jh_sim_play(const jh_sim_hall *hall, const jh_hall_config *cfg, const jh_sim_day *day,
+                jh_sim_result *res, char *err, size_t errlen)
 {
     sim *s = calloc(1, sizeof *s);
     if (s) {
-        s->e = e;
+        s->hall = hall;
         s->cfg = cfg;
         s->day = day;
         s->res = res;
@@ -582,12 +560,13 @@ int jh_sim_run(jh_engine *e, const jh_hall_config *cfg, const jh_sim_day *day,
         return -1;
     }
     seed_actions(s);
-    if (s->n_heap > 0)
-        open_hall(s);
-    while (!s->failed && s->n_heap > 0 && !only_ticks(s)) {
+    open_hall(s);
+    while (!s->failed && s->n_heap > 0) {
         action a = pop(s);
-        s->now = a.at;
-        run_action(s, &a);
+        if (a.at > s->now)
+            advance(s, a.at);
+        if (!s->failed)
+            run_action(s, &a);
     }
     if (!s->failed)
         end_day(s);

@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static const char *const op_names[JH_OP_COUNT] = {
     [JH_OP_UNKNOWN] = NULL,
@@ -33,7 +34,7 @@ static const char *const op_names[JH_OP_COUNT] = {
     [JH_OP_RESUME] = "resume",       [JH_OP_FLAG] = "flag",
     [JH_OP_RATE] = "rate",           [JH_OP_OPEN] = "open",
     [JH_OP_CLOSE] = "close",         [JH_OP_NOTICE] = "notice",
-    [JH_OP_END_DAY] = "end-day",
+    [JH_OP_END_DAY] = "end-day",     [JH_OP_CLOCK] = "clock",
 };
 
 const char *jh_op_name(jh_op op)
@@ -303,6 +304,104 @@ static int parse_rate(const cJSON *o, jh_command *c, jh_error *err)
     return 0;
 }
 
+/* ---- moments (clock) ---- */
+
+/* Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar (H. Hinnant's days_from_civil). */
+static int64_t days_from_civil(int64_t y, int m, int d)
+{
+    y -= m <= 2;
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    int64_t yoe = y - era * 400;
+    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+static int days_in_month(int y, int m)
+{
+    static const int n[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    return m == 2 && leap ? 29 : n[m - 1];
+}
+
+/* Exactly `n` decimal digits at *p (advanced past them) into *v; -1 otherwise. */
+static int digits(const char **p, int n, int *v)
+{
+    *v = 0;
+    for (int i = 0; i < n; i++, (*p)++) {
+        if (**p < '0' || **p > '9')
+            return -1;
+        *v = *v * 10 + (**p - '0');
+    }
+    return 0;
+}
+
+/* The "+08:00" / "Z" after the time, in minutes east of UTC. */
+static int parse_offset(const char *p, int *minutes)
+{
+    int h, m, sign = *p == '-' ? -1 : 1;
+    if (p[0] == 'Z' && p[1] == '\0') {
+        *minutes = 0;
+        return 0;
+    }
+    if (*p != '+' && *p != '-')
+        return -1;
+    p++;
+    if (digits(&p, 2, &h) || *p++ != ':' || digits(&p, 2, &m) || *p != '\0' || h > 14 || m > 59)
+        return -1;
+    *minutes = sign * (h * 60 + m);
+    return 0;
+}
+
+int jh_parse_time(const char *text, int64_t *ms)
+{
+    const char *p = text;
+    int y, mo, d, h, mi, s, frac = 0, off;
+    if (!p || digits(&p, 4, &y) || *p++ != '-' || digits(&p, 2, &mo) || *p++ != '-' ||
+        digits(&p, 2, &d) || *p++ != 'T' || digits(&p, 2, &h) || *p++ != ':' ||
+        digits(&p, 2, &mi) || *p++ != ':' || digits(&p, 2, &s))
+        return -1;
+    if (*p == '.') {
+        int n = 0;
+        for (p++; n < 3 && *p >= '0' && *p <= '9'; n++, p++)
+            frac = frac * 10 + (*p - '0');
+        if (n == 0 || (*p >= '0' && *p <= '9'))
+            return -1;
+        for (; n < 3; n++)
+            frac *= 10;
+    }
+    if (parse_offset(p, &off) || y < 1970 || mo < 1 || mo > 12 || d < 1 ||
+        d > days_in_month(y, mo) || h > 23 || mi > 59 || s > 59)
+        return -1;
+    int64_t secs = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s - off * 60;
+    if (secs < 0 || secs >= days_from_civil(10000, 1, 1) * 86400)
+        return -1; /* 1970-01-01T00:30+01:00, 9999-12-31T23:00-05:00: outside the years in UTC too */
+    *ms = secs * 1000 + frac;
+    return 0;
+}
+
+/* The writer's form: UTC with milliseconds, which jh_parse_time reads back exactly. */
+static int format_time(int64_t ms, char *buf, size_t len)
+{
+    time_t secs = (time_t)(ms / 1000);
+    struct tm tm;
+    if (ms < 0 || !gmtime_r(&secs, &tm))
+        return -1;
+    int n = snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
+                     tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (int)(ms % 1000));
+    return n > 0 && (size_t)n < len ? 0 : -1;
+}
+
+static int parse_clock(const cJSON *o, jh_command *c, jh_error *err)
+{
+    char text[40];
+    if (need_text(o, "to", TXT_LINE, text, sizeof text, err))
+        return -1;
+    if (jh_parse_time(text, &c->clock_to))
+        return fail(err, "bad-field", "\"%s\" must be a moment like 2026-11-23T09:05:07+08:00", "to");
+    return 0;
+}
+
 static int parse_fields(const cJSON *o, jh_command *c, jh_error *err)
 {
     switch (c->op) {
@@ -330,6 +429,8 @@ static int parse_fields(const cJSON *o, jh_command *c, jh_error *err)
     case JH_OP_NOTICE:
         /* An empty message clears the notice, so only presence is required. */
         return need_text(o, "message", TXT_LINE, c->message, sizeof c->message, err);
+    case JH_OP_CLOCK:
+        return parse_clock(o, c, err);
     default:
         return 0; /* logout, call-next, recall, no-show, finish, resume, open, close, end-day */
     }
@@ -427,6 +528,10 @@ static int add_fields(cJSON *o, const jh_command *c)
         rc |= cJSON_AddNumberToObject(o, "score", c->score) ? 0 : -1;
         if (c->rate_source == JH_RATE_SRC_STAFF_KEYPAD)
             rc |= cJSON_AddStringToObject(o, "source", "staff-keypad") ? 0 : -1;
+    }
+    if (c->op == JH_OP_CLOCK) {
+        char to[40];
+        rc |= format_time(c->clock_to, to, sizeof to) == 0 && cJSON_AddStringToObject(o, "to", to) ? 0 : -1;
     }
     return rc;
 }

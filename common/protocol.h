@@ -29,6 +29,8 @@ typedef enum {
     JH_OP_FINISH, JH_OP_TRANSFER, JH_OP_CALL, JH_OP_PAUSE, JH_OP_RESUME, JH_OP_FLAG, JH_OP_RATE,
     /* admin */
     JH_OP_OPEN, JH_OP_CLOSE, JH_OP_NOTICE, JH_OP_END_DAY,
+    /* admin, simulation only: the caller refuses it ("not-simulated") unless run with --sim-clock */
+    JH_OP_CLOCK,
     JH_OP_COUNT
 } jh_op;
 
@@ -63,6 +65,7 @@ typedef struct {
     char message[JH_LONG_TEXT_LEN];/* pause (去向留言), notice */
     int score;                     /* rate: 1..5 */
     jh_rate_source rate_source;    /* rate: "source":"pad"|"staff-keypad" */
+    int64_t clock_to;              /* clock: "to", epoch ms */
 } jh_command;
 
 /* A refusal: stable code (PROTOCOL.md) and human text. */
@@ -83,6 +86,14 @@ int jh_command_parse(const char *payload, size_t len, const jh_origin *origin,
 
 /* Builds the JSON payload for `cmd` (clients use this). Returns malloc'd text or NULL. */
 char *jh_command_to_json(const jh_command *cmd);
+
+/*
+ * A moment written as in PROTOCOL.md: "2026-11-23T09:05:07+08:00", with an
+ * optional fraction of 1-3 digits (".250") and "Z" for UTC; the offset is
+ * required, so the text never depends on a time zone. Years 1970-9999.
+ * 0 with *ms set, or -1 when it is not such a moment (e.g. February 30th).
+ */
+int jh_parse_time(const char *text, int64_t *ms);
 
 /* "call-next" ↔ JH_OP_CALL_NEXT */
 const char *jh_op_name(jh_op op);

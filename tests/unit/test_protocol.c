@@ -4,7 +4,8 @@
  * Every refusal class of PROTOCOL.md is provoked at least once, good commands
  * of every op round-trip through jh_command_to_json, and hostile payloads
  * (deep nesting, huge numbers, NUL escapes, duplicate keys, broken UTF-8) are
- * refused with the right code instead of being half-read.
+ * refused with the right code instead of being half-read. The simulation-only
+ * admin op `clock` reads its moment strictly (ISO 8601 with an offset).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 
@@ -429,6 +431,75 @@ static void test_valid_id(void **state)
     assert_true(jh_valid_id(s));
 }
 
+/* Moments as the clock op reads them; expectations come from timegm, not from the parser. */
+static int64_t utc_ms(int y, int mo, int d, int h, int mi, int sec, int ms)
+{
+    struct tm tm = {.tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d, .tm_hour = h,
+                    .tm_min = mi, .tm_sec = sec};
+    return (int64_t)timegm(&tm) * 1000 + ms;
+}
+
+static void test_parse_time(void **state)
+{
+    (void)state;
+    int64_t t = -1;
+    assert_int_equal(jh_parse_time("2026-11-23T09:05:07+08:00", &t), 0);
+    assert_true(t == utc_ms(2026, 11, 23, 1, 5, 7, 0));
+    assert_int_equal(jh_parse_time("2026-11-23T01:05:07.25Z", &t), 0);
+    assert_true(t == utc_ms(2026, 11, 23, 1, 5, 7, 250));
+    assert_int_equal(jh_parse_time("2026-11-22T19:35:07.001-05:30", &t), 0);
+    assert_true(t == utc_ms(2026, 11, 23, 1, 5, 7, 1));
+    assert_int_equal(jh_parse_time("2028-02-29T00:00:00Z", &t), 0); /* a leap year */
+    assert_true(t == utc_ms(2028, 2, 29, 0, 0, 0, 0));
+    assert_int_equal(jh_parse_time("1970-01-01T00:00:00Z", &t), 0);
+    assert_true(t == 0);
+    assert_int_equal(jh_parse_time("9999-12-31T23:59:59.999Z", &t), 0);
+    assert_true(t == utc_ms(9999, 12, 31, 23, 59, 59, 999));
+    static const char *const bad[] = {
+        "2026-02-29T00:00:00Z", "2100-02-29T00:00:00Z", "2026-02-30T00:00:00Z",
+        "2026-13-01T00:00:00Z", "2026-00-01T00:00:00Z", "2026-11-00T00:00:00Z",
+        "2026-11-23T24:00:00Z", "2026-11-23T09:60:00Z", "2026-11-23T09:05:60Z",
+        "2026-11-23T09:05:07", "2026-11-23T09:05:07+8:00", "2026-11-23T09:05:07+15:00",
+        "2026-11-23T09:05:07+08:60", "2026-11-23T09:05:07.1234Z", "2026-11-23T09:05:07.Z",
+        "2026-11-23t09:05:07Z", "2026-11-23 09:05:07Z", "2026-11-23T09:05:07Zx",
+        "2026-11-23", "1969-12-31T23:59:59Z", "1970-01-01T00:30:00+01:00", "9999-12-31T23:59:59-00:01",
+        "+026-11-23T09:05:07Z",
+        "",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        if (jh_parse_time(bad[i], &t) != -1)
+            print_error("accepted %s\n", bad[i]);
+        assert_int_equal(jh_parse_time(bad[i], &t), -1);
+    }
+    assert_int_equal(jh_parse_time(NULL, &t), -1);
+}
+
+/* The simulation-only admin op: parsed like any other; the caller decides whether it applies. */
+static void test_clock(void **state)
+{
+    (void)state;
+    jh_command c;
+    jh_error e;
+    assert_int_equal(parse_s("{\"id\":\"s1\",\"op\":\"clock\",\"to\":\"2026-11-23T09:05:07+08:00\"}",
+                             &ADMIN, &c, &e), 0);
+    assert_int_equal(c.op, JH_OP_CLOCK);
+    assert_true(c.clock_to == utc_ms(2026, 11, 23, 1, 5, 7, 0));
+    refuse("{\"id\":\"x\",\"op\":\"clock\"}", &ADMIN, "missing-field", "to");
+    refuse("{\"id\":\"x\",\"op\":\"clock\",\"to\":1795395907000}", &ADMIN, "bad-field", "to");
+    refuse("{\"id\":\"x\",\"op\":\"clock\",\"to\":\"tomorrow\"}", &ADMIN, "bad-field", "to");
+    refuse("{\"id\":\"x\",\"op\":\"clock\",\"to\":\"2026-02-30T09:00:00Z\"}", &ADMIN, "bad-field", "to");
+    refuse("{\"id\":\"x\",\"op\":\"clock\",\"to\":\"2026-11-23T09:05:07Z\"}", &COUNTER, "wrong-origin", "clock");
+    refuse("{\"id\":\"x\",\"op\":\"clock\",\"to\":\"2026-11-23T09:05:07Z\"}", &KIOSK, "wrong-origin", "clock");
+    static const int64_t moments[] = {0, 1795395907123, 253402300799999};
+    for (size_t i = 0; i < 3; i++) {
+        memset(&c, 0, sizeof c);
+        snprintf(c.id, sizeof c.id, "sim-clock-%zu", i);
+        c.op = JH_OP_CLOCK;
+        c.clock_to = moments[i];
+        roundtrip(&c, &ADMIN);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -439,6 +510,7 @@ int main(void)
         cmocka_unit_test(test_field_types),    cmocka_unit_test(test_roundtrip),
         cmocka_unit_test(test_op_names),       cmocka_unit_test(test_error_reply),
         cmocka_unit_test(test_topics),         cmocka_unit_test(test_valid_id),
+        cmocka_unit_test(test_parse_time),     cmocka_unit_test(test_clock),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
