@@ -604,7 +604,8 @@ static int op_take(op_ctx *x)
     int ahead = green ? n.waiting_priority : n.waiting;
     take_fill(x, s, number, &t);
     jh_day_stats d = {.issued = 1, .issued_green = green};
-    if (service_ewt(x->e, x->day, si, green, x->now, &ewt) < 0 ||
+    if (jh_store_next_queue_key(x->st, x->now, &t.queue_key) < 0 ||
+        service_ewt(x->e, x->day, si, green, x->now, &ewt) < 0 ||
         jh_store_ticket_insert(x->st, &t) < 0 ||
         jh_store_numbering_issue(x->st, x->day, s->code, number) < 0 ||
         jh_store_waiting_add(x->st, x->day, s->code, 1, green) < 0 || stats_add(x, &d) < 0)
@@ -879,8 +880,8 @@ static int op_requeue(op_ctx *x)
     t.status = JH_TS_WAITING;
     t.session_calls = 0;
     t.requeues++;
-    if (x->cfg->requeue == JH_REQUEUE_BACK)
-        t.queue_key = x->now;
+    if (x->cfg->requeue == JH_REQUEUE_BACK && jh_store_next_queue_key(x->st, x->now, &t.queue_key) < 0)
+        return -1;
     int green = t.priority != JH_PRIO_NONE;
     jh_day_stats d = {.no_shows = -1}; /* a no-show no more */
     if (jh_store_ticket_update(x->st, &t) < 0 ||
@@ -1433,7 +1434,7 @@ static int alert_long_wait(op_ctx *x, int64_t id)
     cJSON *ev = event_begin(x);
     alert_ticket_fields(x, ev, "long-wait", &t);
     add_str_or_null(ev, "counter", t.target_counter); /* a transfer directed at one counter */
-    cJSON_AddNumberToObject(ev, "waited_s", (double)((x->now - t.queue_key) / 1000));
+    cJSON_AddNumberToObject(ev, "waited_s", x->now > t.queue_key ? (double)((x->now - t.queue_key) / 1000) : 0);
     cJSON_AddNumberToObject(ev, "limit_s", x->cfg->wait_alert_s);
     add_iso(ev, "at", x->now);
     return event_end(x, "alert", ev);

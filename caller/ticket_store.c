@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define SCHEMA_VERSION 2
+#define SCHEMA_VERSION 3
 #define WAIT_BUCKET_CAP (JH_WAIT_BUCKETS - 1)
 #define STR_(x) #x
 #define STR(x) STR_(x) /* a macro's value as SQL text: STR(WAIT_BUCKET_CAP) is "(2880 - 1)" */
@@ -91,6 +91,16 @@ static const char *const schema_sql =
  * step by the same transactions that change the tickets, so state/hall never
  * needs to scan the history. An older store is filled in from its tickets once.
  */
+/*
+ * Version 3 — a place in the queue that only moves forward. A ticket's
+ * queue_key was the clock at issue, so a clock stepped back (an RTC reset, an
+ * NTP correction) put newcomers ahead of people already waiting. The hall row
+ * now remembers the last place handed out; filled in from the tickets once.
+ */
+static const char *const migrate_v3_sql =
+    "ALTER TABLE hall ADD COLUMN last_queue_key INTEGER NOT NULL DEFAULT 0;"
+    "UPDATE hall SET last_queue_key = (SELECT COALESCE(MAX(queue_key), 0) FROM tickets);";
+
 static const char *const migrate_v2_sql =
     "ALTER TABLE tickets ADD COLUMN wait_alerted INTEGER NOT NULL DEFAULT 0;"
     "ALTER TABLE tickets ADD COLUMN overrun_alerted INTEGER NOT NULL DEFAULT 0;"
@@ -143,7 +153,7 @@ static const char *const migrate_v2_sql =
 
 enum {
     Q_BEGIN, Q_COMMIT, Q_ROLLBACK, Q_SAVEPOINT, Q_SAVEPOINT_UNDO, Q_SAVEPOINT_RELEASE,
-    Q_HALL_GET, Q_HALL_SET, Q_SEQ_NEXT,
+    Q_HALL_GET, Q_HALL_SET, Q_SEQ_NEXT, Q_QUEUE_KEY_NEXT,
     Q_NUM_GET, Q_NUM_ISSUE, Q_WAIT_ADD, Q_LAST_CALLED, Q_WAIT_CLEAR_BEFORE, Q_WAIT_CLEAR_DAY,
     Q_T_INSERT, Q_T_UPDATE, Q_T_BY_ID, Q_T_BY_LABEL, Q_HEAD, Q_DIRECTED,
     Q_EXPIRE_BEFORE, Q_EXPIRE_DAY, Q_MEAN,
@@ -166,6 +176,8 @@ static const char *const sql[Q_COUNT] = {
     [Q_HALL_GET] = "SELECT day, open, notice, seq FROM hall WHERE id = 1",
     [Q_HALL_SET] = "UPDATE hall SET day = ?1, open = ?2, notice = ?3 WHERE id = 1",
     [Q_SEQ_NEXT] = "UPDATE hall SET seq = seq + 1 WHERE id = 1 RETURNING seq",
+    [Q_QUEUE_KEY_NEXT] = "UPDATE hall SET last_queue_key = MAX(last_queue_key, ?1) WHERE id = 1"
+                         " RETURNING last_queue_key",
     [Q_NUM_GET] = "SELECT last_number, issued, waiting, waiting_priority, last_called"
                   " FROM numbering WHERE day = ?1 AND service = ?2",
     [Q_NUM_ISSUE] = "INSERT INTO numbering(day, service, last_number, issued) VALUES(?1, ?2, ?3, 1)"
@@ -405,6 +417,8 @@ static int migrate(jh_store *st)
     int rc = sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, &msg);
     if (rc == SQLITE_OK && version < 2)
         rc = sqlite3_exec(st->db, migrate_v2_sql, NULL, NULL, &msg);
+    if (rc == SQLITE_OK && version < 3)
+        rc = sqlite3_exec(st->db, migrate_v3_sql, NULL, NULL, &msg);
     if (rc == SQLITE_OK)
         rc = sqlite3_exec(st->db, "UPDATE hall SET schema_version = " STR(SCHEMA_VERSION) "; COMMIT",
                           NULL, NULL, &msg);
@@ -544,6 +558,18 @@ int jh_store_next_seq(jh_store *st, int64_t *seq)
     rc = sqlite3_step(st->q[Q_SEQ_NEXT]);
     sqlite3_reset(st->q[Q_SEQ_NEXT]);
     return rc == SQLITE_DONE ? 0 : fail(st, "seq");
+}
+
+int jh_store_next_queue_key(jh_store *st, int64_t now, int64_t *key)
+{
+    sqlite3_bind_int64(stmt(st, Q_QUEUE_KEY_NEXT), 1, now);
+    int rc = step_row(st, Q_QUEUE_KEY_NEXT, "queue key");
+    if (rc <= 0)
+        return -1;
+    *key = sqlite3_column_int64(st->q[Q_QUEUE_KEY_NEXT], 0);
+    rc = sqlite3_step(st->q[Q_QUEUE_KEY_NEXT]); /* finish the UPDATE behind RETURNING */
+    sqlite3_reset(st->q[Q_QUEUE_KEY_NEXT]);
+    return rc == SQLITE_DONE ? 0 : fail(st, "queue key");
 }
 
 /* ---- numbering and waiting counters ---- */

@@ -163,6 +163,10 @@ int jh_store_hall_get(jh_store *st, jh_hall_row *h);
 int jh_store_hall_set(jh_store *st, const jh_hall_row *h);
 /* Hands out the next event seq (persisted in the hall row). */
 int jh_store_next_seq(jh_store *st, int64_t *seq);
+/* A place at the back of the queue: `now`, or the last place handed out if the
+ * clock went back since (equal places keep insertion order in the queue
+ * indexes), so arrival order survives a clock step. */
+int jh_store_next_queue_key(jh_store *st, int64_t now, int64_t *key);
 
 /* Numbering and waiting counters per (day, service). A missing row reads as zeros. */
 int jh_store_numbering_get(jh_store *st, int day, const char *service, jh_numbering_row *n);
