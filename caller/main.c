@@ -3,7 +3,10 @@
  * signals; then the engine (the hall's state) and the MQTT front (its voice).
  *
  *   jiaohao-caller [--config FILE] [--data DIR] [--sim-clock START [--no-fsync]]
+ *   jiaohao-caller backup [--config FILE] [--data DIR] [--force] FILE
  *
+ * `backup` copies the store to FILE while callers keep running (store_backup.c)
+ * and exits; it never starts the daemon.
  * The store is DIR/jiaohao.db, DIR defaulting to the config's data_dir.
  * --sim-clock and --no-fsync are for tests and simulations only (a simulated
  * day over MQTT, jiaohao-sim-day --mqtt): time then moves only by the admin
@@ -27,6 +30,7 @@
 #include "protocol.h"
 #include "sim_clock.h"
 #include "sim_day.h"
+#include "store_backup.h"
 
 #define JH_CALLER_VERSION "0.1.0"
 #define PROG "jiaohao-caller"
@@ -53,6 +57,8 @@ static void usage(FILE *out)
             "  --config FILE  hall configuration (default assets/hall.ini)\n"
             "  --data DIR     where the store jiaohao.db lives (default: [hall] data_dir)\n"
             "  --help         this text\n"
+            "       " PROG " backup [--config FILE] [--data DIR] [--force] FILE\n"
+            "  copies the store to FILE while the hall runs; --force replaces an existing FILE\n"
             "For tests and simulations only, never in a hall:\n"
             "  --sim-clock START  a simulated clock starting at START: a date (YYYY-MM-DD: that\n"
             "                 business day's start, [hall] reset_at) or a moment\n"
@@ -169,8 +175,94 @@ static int serve(const options *o, const jh_hall_config *cfg, const char *db_pat
     return 0;
 }
 
+/* `backup`'s arguments into o and *dest. 0: go; 1: exit 0 (help); -1: exit 2. */
+static int parse_backup_args(int argc, char **argv, options *o, const char **dest, int *force)
+{
+    *o = (options){.config = "assets/hall.ini"};
+    *dest = NULL;
+    *force = 0;
+    for (int i = 2; i < argc; i++) {
+        const char *a = argv[i];
+        const char **slot = strcmp(a, "--config") == 0 ? &o->config
+                            : strcmp(a, "--data") == 0 ? &o->data_dir
+                                                       : NULL;
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            usage(stdout);
+            return 1;
+        } else if (strcmp(a, "--force") == 0) {
+            *force = 1;
+        } else if (slot) {
+            if (i + 1 >= argc || argv[i + 1][0] == '\0') {
+                fprintf(stderr, PROG " backup: %s needs a value (try --help)\n", a);
+                return -1;
+            }
+            *slot = argv[++i];
+        } else if (a[0] == '-' || a[0] == '\0' || *dest) {
+            fprintf(stderr, PROG " backup: unexpected argument '%s' (try --help)\n", a);
+            return -1;
+        } else {
+            *dest = a;
+        }
+    }
+    if (!*dest)
+        fprintf(stderr, PROG " backup: which FILE? (try --help)\n");
+    return *dest ? 0 : -1;
+}
+
+/* The store's directory: --data, else the config's data_dir (the config is
+ * read only then, so a backup never depends on the rest of the hall file). */
+static int backup_data_dir(const options *o, jh_hall_config *cfg, const char **dir)
+{
+    char err[512];
+    *dir = o->data_dir;
+    if (*dir)
+        return 0;
+    if (jh_config_load(cfg, o->config, err, sizeof err) < 0) {
+        fprintf(stderr, PROG " backup: %s\n", err);
+        return -1;
+    }
+    *dir = cfg->data_dir;
+    if (!(*dir)[0]) {
+        fprintf(stderr, PROG " backup: no data directory: give --data DIR or set [hall] data_dir\n");
+        return -1;
+    }
+    return 0;
+}
+
+static int backup_main(int argc, char **argv)
+{
+    options o;
+    const char *dest, *dir;
+    int force;
+    int a = parse_backup_args(argc, argv, &o, &dest, &force);
+    if (a != 0)
+        return a > 0 ? 0 : 2;
+    jh_hall_config *cfg = calloc(1, sizeof *cfg);
+    if (!cfg) {
+        fprintf(stderr, PROG " backup: out of memory\n");
+        return 1;
+    }
+    int rc = 1;
+    char db_path[1024], err[1024];
+    jh_backup_info info;
+    if (backup_data_dir(&o, cfg, &dir) == 0) {
+        snprintf(db_path, sizeof db_path, "%s/jiaohao.db", dir);
+        if (jh_store_backup(db_path, dest, force, &info, err, sizeof err) < 0)
+            fprintf(stderr, PROG " backup: %s\n", err);
+        else
+            rc = 0;
+    }
+    if (rc == 0)
+        printf("%s: %lld bytes, %lld tickets\n", dest, (long long)info.bytes,
+               (long long)info.tickets);
+    free(cfg);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc > 1 && strcmp(argv[1], "backup") == 0)
+        return backup_main(argc, argv);
     options o;
     int a = parse_args(argc, argv, &o);
     if (a != 0)
