@@ -93,7 +93,7 @@ static int fill(const char *db_path, int day, int n, char *err, size_t errlen)
     jh_store_close(st);
     /* A real day arrives in small transactions, so its WAL never holds more than
      * the auto-checkpoint's 1000 pages; fold this one giant fill into the file. */
-    sqlite3 *db;
+    sqlite3 *db = NULL; /* closed below whether or not it was opened */
     if (rc == 0 && sqlite3_open(db_path, &db) == SQLITE_OK)
         sqlite3_exec(db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL);
     sqlite3_close(db);

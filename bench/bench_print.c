@@ -159,7 +159,7 @@ int main(int argc, char **argv)
         pc.paper_mm = mm;
         pc.columns = mm == 58 ? 32 : 48;
         for (int s = 0; s < cfg->n_services; s++) {
-            char num[16];
+            char num[JH_ID_LEN + 8]; /* room for any code: gcc -O0 checks the bound, not the value */
             snprintf(num, sizeof num, "%s012", cfg->services[s].code);
             jh_issued_ticket n = sample(num, JH_PRIO_NONE), g = sample(num, JH_PRIO_ELDERLY);
             snprintf(n.service, sizeof n.service, "%s", cfg->services[s].code);

@@ -31,6 +31,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "hall_time.h"
 
@@ -216,6 +217,35 @@ int jh_ini_parse(const char *text, size_t len, const char *name, jh_ini_fn fn, v
     return 0;
 }
 
+typedef struct {
+    const char *section, *arg;
+    jh_ini_key_fn fn;
+    void *user;
+} ini_layer;
+
+static int layer_entry(void *user, const char *section, const char *arg, const char *key,
+                       const char *value, int line, char *why, size_t whylen)
+{
+    const ini_layer *l = user;
+    (void)line;
+    if (!key || strcmp(section, l->section) != 0 || strcmp(arg, l->arg) != 0)
+        return 0;
+    return l->fn(l->user, key, value, why, whylen);
+}
+
+/* Two passes rather than one: the override must win even where it comes first. */
+int jh_ini_parse_layered(const char *text, size_t len, const char *name, const char *section,
+                         const char *id, jh_ini_key_fn fn, void *user, char *err, size_t errlen)
+{
+    ini_layer l = {.section = section, .arg = "", .fn = fn, .user = user};
+    if (jh_ini_parse(text, len, name, layer_entry, &l, err, errlen) != 0)
+        return -1;
+    if (!id || !*id)
+        return 0;
+    l.arg = id;
+    return jh_ini_parse(text, len, name, layer_entry, &l, err, errlen);
+}
+
 char *jh_config_read_file(const char *path, size_t *len, char *err, size_t errlen)
 {
     FILE *f = fopen(path, "rb");
@@ -241,25 +271,46 @@ char *jh_config_read_file(const char *path, size_t *len, char *err, size_t errle
 
 /* ------------------------------------------------------------ value parsers */
 
-/* Decimal, digits only, lo..hi. */
-static int parse_int(const char *s, int lo, int hi, int *out)
+/* The n bytes at s: an optional '-' (only where lo < 0), then 1..9 digits. */
+static int int_span(const char *s, size_t n, int lo, int hi, int *out)
 {
-    long v = 0;
-    if (!*s || strlen(s) > 9)
+    int neg = lo < 0 && n > 0 && *s == '-';
+    s += neg;
+    n -= (size_t)neg;
+    if (n == 0 || n > 9)
         return -1;
-    for (; *s; s++) {
-        if (*s < '0' || *s > '9')
+    long v = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
             return -1;
-        v = v * 10 + (*s - '0');
+        v = v * 10 + (s[i] - '0');
     }
+    if (neg)
+        v = -v;
     if (v < lo || v > hi)
         return -1;
     *out = (int)v;
     return 0;
 }
 
-/* Exactly "HH:MM" (24:00 only when allow_24), into minutes after midnight. */
-static int parse_hhmm(const char *s, size_t n, int allow_24, int *out)
+int jh_ini_int(const char *v, int lo, int hi, int *out, char *why, size_t whylen)
+{
+    if (int_span(v, strlen(v), lo, hi, out) == 0)
+        return 0;
+    if (why)
+        snprintf(why, whylen, "'%s': want a whole number %d..%d", v, lo, hi);
+    return -1;
+}
+
+int jh_ini_size(const char *v, int wlo, int whi, int hlo, int hhi, int *w, int *h)
+{
+    const char *x = strchr(v, 'x');
+    if (!x || int_span(v, (size_t)(x - v), wlo, whi, w) != 0)
+        return -1;
+    return int_span(x + 1, strlen(x + 1), hlo, hhi, h);
+}
+
+int jh_ini_hhmm(const char *s, size_t n, int allow_24, int *out)
 {
     if (n != 5 || s[2] != ':')
         return -1;
@@ -271,6 +322,24 @@ static int parse_hhmm(const char *s, size_t n, int allow_24, int *out)
         return -1;
     *out = h * 60 + m;
     return 0;
+}
+
+int jh_ini_bool(const char *v, unsigned words, int *out)
+{
+    static const struct {
+        unsigned set;
+        const char *yes, *no;
+    } pairs[] = {{JH_INI_YES_NO, "yes", "no"}, {JH_INI_TRUE_FALSE, "true", "false"},
+                 {JH_INI_ONE_ZERO, "1", "0"}, {JH_INI_ON_OFF, "on", "off"}};
+    for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
+        if (!(words & pairs[i].set))
+            continue;
+        if (strcasecmp(v, pairs[i].yes) == 0)
+            return *out = 1, 0;
+        if (strcasecmp(v, pairs[i].no) == 0)
+            return *out = 0, 0;
+    }
+    return -1;
 }
 
 /* ------------------------------------------------------------- hall schema */
@@ -361,18 +430,14 @@ static int set_text(parse *p, const key_def *k, const char *v, char *why, size_t
 
 static int set_int(parse *p, const key_def *k, const char *v, char *why, size_t wl)
 {
-    if (parse_int(v, k->lo, k->hi, (int *)(void *)((char *)p->obj + k->off)) != 0) {
-        snprintf(why, wl, "'%s': want a whole number %d..%d", v, k->lo, k->hi);
-        return -1;
-    }
-    return 0;
+    return jh_ini_int(v, k->lo, k->hi, (int *)(void *)((char *)p->obj + k->off), why, wl);
 }
 
 /* Minutes in the file, seconds in the struct. */
 static int set_minutes(parse *p, const key_def *k, const char *v, char *why, size_t wl)
 {
     int min;
-    if (parse_int(v, k->lo, k->hi, &min) != 0) {
+    if (jh_ini_int(v, k->lo, k->hi, &min, NULL, 0) != 0) {
         snprintf(why, wl, "'%s': want minutes %d..%d", v, k->lo, k->hi);
         return -1;
     }
@@ -402,7 +467,7 @@ static int set_zone(parse *p, const key_def *k, const char *v, char *why, size_t
 static int set_reset(parse *p, const key_def *k, const char *v, char *why, size_t wl)
 {
     (void)k;
-    if (parse_hhmm(v, strlen(v), 0, &p->cfg->reset_min) != 0) {
+    if (jh_ini_hhmm(v, strlen(v), 0, &p->cfg->reset_min) != 0) {
         snprintf(why, wl, "'%s': bad time (want HH:MM)", v);
         return -1;
     }
@@ -467,8 +532,8 @@ static int set_numbers(parse *p, const key_def *k, const char *v, char *why, siz
     memcpy(a, v, na);
     a[na] = '\0';
     strcpy(b, dash + 1);
-    if (parse_int(trim(a), 1, 999999, &s->first_number) != 0 ||
-        parse_int(trim(b), 1, 999999, &s->last_number) != 0 || s->first_number > s->last_number)
+    if (jh_ini_int(trim(a), 1, 999999, &s->first_number, NULL, 0) != 0 ||
+        jh_ini_int(trim(b), 1, 999999, &s->last_number, NULL, 0) != 0 || s->first_number > s->last_number)
         goto bad;
     return 0;
 bad:
@@ -554,8 +619,8 @@ static int set_hours(parse *p, const key_def *k, const char *v, char *why, size_
         n = strcspn(c, " \t");
         const char *dash = memchr(c, '-', n);
         int open, close;
-        if (!dash || parse_hhmm(c, (size_t)(dash - c), 0, &open) != 0 ||
-            parse_hhmm(dash + 1, n - (size_t)(dash - c) - 1, 1, &close) != 0) {
+        if (!dash || jh_ini_hhmm(c, (size_t)(dash - c), 0, &open) != 0 ||
+            jh_ini_hhmm(dash + 1, n - (size_t)(dash - c) - 1, 1, &close) != 0) {
             snprintf(why, wl, "'%s': bad time '%.*s' (want HH:MM-HH:MM)", v, (int)n, c);
             return -1;
         }

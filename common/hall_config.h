@@ -170,6 +170,40 @@ typedef int (*jh_ini_fn)(void *user, const char *section, const char *arg, const
 int jh_ini_parse(const char *text, size_t len, const char *name, jh_ini_fn fn, void *user,
                  char *err, size_t errlen);
 
+/*
+ * For a part whose section a device may override ([printer], then [printer k1]):
+ * `fn` gets every key of [section] first, then every key of [section id] when
+ * id is given, wherever each stands in the file; other sections are passed
+ * over. `fn` and the errors work as with jh_ini_parse.
+ */
+typedef int (*jh_ini_key_fn)(void *user, const char *key, const char *value, char *why, size_t whylen);
+int jh_ini_parse_layered(const char *text, size_t len, const char *name, const char *section,
+                         const char *id, jh_ini_key_fn fn, void *user, char *err, size_t errlen);
+
+/*
+ * Value parsers for the parts' own keys, so that a number, a size, a time or a
+ * yes/no is spelt the same way in every section of the file. Each returns 0
+ * and sets its outputs, or -1.
+ */
+
+/* Decimal digits only (at most 9), lo..hi; a leading '-' only where lo < 0.
+ * With why != NULL a failure also writes "'v': want a whole number lo..hi" there. */
+int jh_ini_int(const char *v, int lo, int hi, int *out, char *why, size_t whylen);
+
+/* "WIDTHxHEIGHT", each side as jh_ini_int takes it, in its own range. */
+int jh_ini_size(const char *v, int wlo, int whi, int hlo, int hhi, int *w, int *h);
+
+/* Exactly "HH:MM" in the n bytes at s (24:00 only when allow_24), as minutes after midnight. */
+int jh_ini_hhmm(const char *s, size_t n, int allow_24, int *out);
+
+/* The pairs of words a yes/no key accepts, in any case. Each part keeps the set
+ * its keys have always taken, so no file that was refused before is accepted now. */
+#define JH_INI_YES_NO 1u     /* yes, no */
+#define JH_INI_TRUE_FALSE 2u /* true, false */
+#define JH_INI_ONE_ZERO 4u   /* 1, 0 */
+#define JH_INI_ON_OFF 8u     /* on, off */
+int jh_ini_bool(const char *v, unsigned words, int *out);
+
 /* Reads a whole file (at most JH_CONFIG_MAX_BYTES) into a NUL-terminated heap buffer. */
 #define JH_CONFIG_MAX_BYTES (1024 * 1024)
 char *jh_config_read_file(const char *path, size_t *len, char *err, size_t errlen);

@@ -23,6 +23,7 @@
 #include "log.h"
 #include "mqtt_link.h"
 #include "protocol.h"
+#include "screenshot.h"
 #include "voice.h"
 
 #ifndef JH_DEFAULT_VOICE_DIR
@@ -343,7 +344,6 @@ static int write_text_file(const char *path, const char *text, char *err, size_t
 /* Saves the frame being drawn (before present) as PNG, and the layout record. */
 static int save_frame(jh_app *a, const char *path, char *err, size_t errlen)
 {
-    char tmp[4200];
     if (a->o.layout_out) {
         char *json = jh_draw_record_json(&a->draw, a->maintenance ? "maintenance" : "board");
         int rc = json ? write_text_file(a->o.layout_out, json, err, errlen) : -1;
@@ -351,15 +351,8 @@ static int save_frame(jh_app *a, const char *path, char *err, size_t errlen)
         if (rc < 0)
             return -1;
     }
-    SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, a->draw.w, a->draw.h, 32, SDL_PIXELFORMAT_ARGB8888);
-    int ok = s && SDL_RenderReadPixels(a->ren, NULL, SDL_PIXELFORMAT_ARGB8888, s->pixels, s->pitch) == 0;
-    snprintf(tmp, sizeof tmp, "%s.tmp.png", path);
-    ok = ok && IMG_SavePNG(s, tmp) == 0 && rename(tmp, path) == 0;
-    SDL_FreeSurface(s);
-    if (!ok) {
-        snprintf(err, errlen, "cannot save %s: %s", path, SDL_GetError());
+    if (jh_screenshot_png(a->ren, a->draw.w, a->draw.h, path, err, errlen) < 0)
         return -1;
-    }
     jh_log(JH_LOG_INFO, "saved %s (%s)", path, a->maintenance ? "maintenance" : "board");
     return 0;
 }

@@ -26,47 +26,10 @@ const char *jh_layout_name(jh_layout_kind k)
     return k == JH_LAYOUT_STRIP ? "strip" : k == JH_LAYOUT_LED ? "led" : "main";
 }
 
-static int parse_int(const char *v, int lo, int hi, int *out)
-{
-    char *end;
-    long n = strtol(v, &end, 10);
-    while (*end == ' ')
-        end++;
-    if (end == v || *end || n < lo || n > hi)
-        return -1;
-    *out = (int)n;
-    return 0;
-}
-
+/* The yes/no words a [display] key has always taken. */
 static int parse_bool(const char *v, int *out)
 {
-    static const char *yes[] = {"on", "yes", "true", "1"}, *no[] = {"off", "no", "false", "0"};
-    for (int i = 0; i < 4; i++) {
-        if (strcasecmp(v, yes[i]) == 0)
-            return *out = 1, 0;
-        if (strcasecmp(v, no[i]) == 0)
-            return *out = 0, 0;
-    }
-    return -1;
-}
-
-/* "1920x1080" */
-static int parse_size(const char *v, int *w, int *h)
-{
-    char extra;
-    if (sscanf(v, "%dx%d%c", w, h, &extra) != 2 || *w < 16 || *h < 8 || *w > 8192 || *h > 8192)
-        return -1;
-    return 0;
-}
-
-static int parse_hhmm(const char *s, int *min)
-{
-    int h, m, n = 0;
-    if (strlen(s) != 5 || sscanf(s, "%2d:%2d%n", &h, &m, &n) != 2 || n != 5 || h < 0 || h > 24 ||
-        m < 0 || m > 59 || (h == 24 && m != 0))
-        return -1;
-    *min = h * 60 + m;
-    return 0;
+    return jh_ini_bool(v, JH_INI_ON_OFF | JH_INI_YES_NO | JH_INI_TRUE_FALSE | JH_INI_ONE_ZERO, out);
 }
 
 /* "12:00-13:30, 22:00-07:00" */
@@ -83,8 +46,9 @@ static int parse_quiet(jh_display_config *dc, const char *v, char *why, size_t w
             *--end = '\0';
         char *dash = strchr(tok, '-');
         jh_quiet_window w;
-        if (!dash || (*dash = '\0', parse_hhmm(tok, &w.start_min) < 0) ||
-            parse_hhmm(dash + 1, &w.end_min) < 0 || w.start_min == w.end_min) {
+        /* 24:00 either side: a window may run to, or start at, the end of the day */
+        if (!dash || jh_ini_hhmm(tok, (size_t)(dash - tok), 1, &w.start_min) < 0 ||
+            jh_ini_hhmm(dash + 1, strlen(dash + 1), 1, &w.end_min) < 0 || w.start_min == w.end_min) {
             snprintf(why, wl, "'%s' is not HH:MM-HH:MM", v);
             return -1;
         }
@@ -142,16 +106,17 @@ static int set_key(reader *r, const char *key, const char *v, char *why, size_t 
         else bad = snprintf(why, wl, "'%s' is not main, strip or led", v);
         r->has_layout = 1;
     } else if (strcmp(key, "size") == 0) {
-        bad = parse_size(v, &dc->width, &dc->height) < 0 && snprintf(why, wl, "'%s' is not WIDTHxHEIGHT", v);
+        bad = jh_ini_size(v, 16, 8192, 8, 8192, &dc->width, &dc->height) < 0 &&
+              snprintf(why, wl, "'%s' is not WIDTHxHEIGHT", v);
         r->has_w = r->has_h = 1;
     } else if (strcmp(key, "width") == 0) {
-        bad = parse_int(v, 16, 8192, &dc->width) < 0 && snprintf(why, wl, "'%s' is not 16..8192", v);
+        bad = jh_ini_int(v, 16, 8192, &dc->width, NULL, 0) < 0 && snprintf(why, wl, "'%s' is not 16..8192", v);
         r->has_w = 1;
     } else if (strcmp(key, "height") == 0) {
-        bad = parse_int(v, 8, 8192, &dc->height) < 0 && snprintf(why, wl, "'%s' is not 8..8192", v);
+        bad = jh_ini_int(v, 8, 8192, &dc->height, NULL, 0) < 0 && snprintf(why, wl, "'%s' is not 8..8192", v);
         r->has_h = 1;
     } else if (strcmp(key, "x") == 0 || strcmp(key, "y") == 0) {
-        bad = parse_int(v, -16384, 16384, key[0] == 'x' ? &dc->x : &dc->y) < 0 &&
+        bad = jh_ini_int(v, -16384, 16384, key[0] == 'x' ? &dc->x : &dc->y, NULL, 0) < 0 &&
               snprintf(why, wl, "'%s' is not a pixel position", v);
         dc->has_position = 1;
     } else if (strcmp(key, "fullscreen") == 0) {
@@ -163,14 +128,14 @@ static int set_key(reader *r, const char *key, const char *v, char *why, size_t 
         if (!bad)
             memcpy(dc->counter, v, n + 1);
     } else if (strcmp(key, "history") == 0) {
-        bad = parse_int(v, 0, 10, &dc->history) < 0 && snprintf(why, wl, "'%s' is not 0..10", v);
+        bad = jh_ini_int(v, 0, 10, &dc->history, NULL, 0) < 0 && snprintf(why, wl, "'%s' is not 0..10", v);
     } else if (strcmp(key, "voice") == 0) {
         bad = parse_bool(v, &dc->voice) < 0 && snprintf(why, wl, "'%s' is not on/off", v);
         r->has_voice = 1;
     } else if (strcmp(key, "repeat") == 0) {
-        bad = parse_int(v, 1, 5, &dc->repeat) < 0 && snprintf(why, wl, "'%s' is not 1..5", v);
+        bad = jh_ini_int(v, 1, 5, &dc->repeat, NULL, 0) < 0 && snprintf(why, wl, "'%s' is not 1..5", v);
     } else if (strcmp(key, "volume") == 0) {
-        bad = parse_int(v, 0, 100, &dc->volume) < 0 && snprintf(why, wl, "'%s' is not 0..100", v);
+        bad = jh_ini_int(v, 0, 100, &dc->volume, NULL, 0) < 0 && snprintf(why, wl, "'%s' is not 0..100", v);
     } else if (strcmp(key, "quiet_hours") == 0) {
         bad = parse_quiet(dc, v, why, wl) < 0;
     } else if (strcmp(key, "colors") == 0 || strcmp(key, "color") == 0) {
@@ -178,9 +143,9 @@ static int set_key(reader *r, const char *key, const char *v, char *why, size_t 
               snprintf(why, wl, "'%s' is not one or two of red green yellow amber white blue #rrggbb", v);
         r->has_colors = 1;
     } else if (strcmp(key, "font_px") == 0) {
-        bad = parse_int(v, 12, 64, &dc->led_font_px) < 0 && snprintf(why, wl, "'%s' is not 12..64", v);
+        bad = jh_ini_int(v, 12, 64, &dc->led_font_px, NULL, 0) < 0 && snprintf(why, wl, "'%s' is not 12..64", v);
     } else if (strcmp(key, "fps") == 0) {
-        bad = parse_int(v, 1, 60, &dc->fps) < 0 && snprintf(why, wl, "'%s' is not 1..60", v);
+        bad = jh_ini_int(v, 1, 60, &dc->fps, NULL, 0) < 0 && snprintf(why, wl, "'%s' is not 1..60", v);
     } else {
         bad = snprintf(why, wl, "unknown key");
     }

@@ -6,10 +6,9 @@
 #include <mosquitto.h>
 #include <signal.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 
 #include "app.h"
+#include "cli_opts.h"
 #include "log.h"
 
 static volatile sig_atomic_t quit_flag, shot_flag;
@@ -46,50 +45,23 @@ static void usage(FILE *f)
           f);
 }
 
-static int bad(const char *fmt, const char *arg)
-{
-    fprintf(stderr, "jiaohao-display: ");
-    fprintf(stderr, fmt, arg);
-    fprintf(stderr, " (try --help)\n");
-    return 2;
-}
-
 /* Fills *o from argv; returns -1 to exit 0 (--help), >0 exit code on bad input, 0 to run. */
 static int parse_args(int argc, char **argv, jh_app_opts *o, int *verbose)
 {
-    static const char *with_value[] = {"--config", "--id", "--screenshot", "--wait", "--layout-out",
-                                       "--screenshot-signal", "--voice-out", "--voice-dir", "--user",
-                                       "--password-file"};
-    const char **slot[] = {&o->config_path, &o->display_id, &o->screenshot, NULL, &o->layout_out,
-                           &o->shot_signal, &o->voice_out, &o->voice_dir, &o->user, &o->password_file};
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            usage(stdout);
-            return -1;
-        }
-        if (strcmp(argv[i], "--verbose") == 0) {
-            *verbose = 1;
-            continue;
-        }
-        size_t k = 0, nk = sizeof with_value / sizeof with_value[0];
-        while (k < nk && strcmp(argv[i], with_value[k]) != 0)
-            k++;
-        if (k == nk)
-            return bad("unknown argument '%s'", argv[i]);
-        if (i + 1 >= argc || argv[i + 1][0] == '\0')
-            return bad("%s needs a value", argv[i]);
-        const char *v = argv[++i];
-        if (slot[k]) {
-            *slot[k] = v;
-            continue;
-        }
-        char *end;
-        long ms = strtol(v, &end, 10);
-        if (*end || ms < 0 || ms > 600000)
-            return bad("--wait '%s' is not 0..600000 ms", v);
-        o->wait_ms = (int)ms;
-    }
-    return 0;
+    const jh_cli_opt opts[] = {
+        {.name = "--config", .text = &o->config_path},
+        {.name = "--id", .text = &o->display_id},
+        {.name = "--screenshot", .text = &o->screenshot},
+        {.name = "--wait", .number = &o->wait_ms, .lo = 0, .hi = 600000, .unit = "ms"},
+        {.name = "--layout-out", .text = &o->layout_out},
+        {.name = "--screenshot-signal", .text = &o->shot_signal},
+        {.name = "--voice-out", .text = &o->voice_out},
+        {.name = "--voice-dir", .text = &o->voice_dir},
+        {.name = "--user", .text = &o->user},
+        {.name = "--password-file", .text = &o->password_file},
+        {.name = "--verbose", .flag = verbose},
+    };
+    return jh_cli_parse("jiaohao-display", argc, argv, opts, sizeof opts / sizeof opts[0], usage);
 }
 
 int main(int argc, char **argv)

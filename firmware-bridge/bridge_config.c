@@ -27,26 +27,6 @@ typedef struct {
     int multi;
 } key_def;
 
-/* Decimal digits only, lo..hi. */
-static int parse_int(const char *s, long lo, long hi, long *out)
-{
-    if (!*s || strlen(s) > 9 || strspn(s, "0123456789") != strlen(s))
-        return -1;
-    long v = strtol(s, NULL, 10);
-    if (v < lo || v > hi)
-        return -1;
-    *out = v;
-    return 0;
-}
-
-static int int_key(const char *v, long lo, long hi, long *out, char *why, size_t wl)
-{
-    if (parse_int(v, lo, hi, out) == 0)
-        return 0;
-    snprintf(why, wl, "'%s': want a whole number %ld..%ld", v, lo, hi);
-    return -1;
-}
-
 static int k_device(jh_bridge_config *bc, const char *v, int line, char *why, size_t wl)
 {
     (void)line;
@@ -61,12 +41,12 @@ static int k_device(jh_bridge_config *bc, const char *v, int line, char *why, si
 static int k_baud(jh_bridge_config *bc, const char *v, int line, char *why, size_t wl)
 {
     (void)line;
-    long b;
-    if (parse_int(v, 1, 4000000, &b) < 0 || !jh_serial_baud_valid((int)b)) {
+    int b;
+    if (jh_ini_int(v, 1, 4000000, &b, NULL, 0) < 0 || !jh_serial_baud_valid(b)) {
         snprintf(why, wl, "'%s' is not a standard baud rate (1200..921600)", v);
         return -1;
     }
-    bc->baud = (int)b;
+    bc->baud = b;
     return 0;
 }
 
@@ -86,14 +66,14 @@ static int k_flow(jh_bridge_config *bc, const char *v, int line, char *why, size
 static int add_device(jh_bridge_config *bc, int type, const char *v, int line, char *why, size_t wl)
 {
     char addr_s[16], counter[JH_ID_LEN], extra[2];
-    long addr;
+    int addr;
     if (sscanf(v, "%15s %31s %1s", addr_s, counter, extra) != 2 ||
-        parse_int(addr_s, BUS_ADDR_MIN, BUS_ADDR_MAX, &addr) < 0 || !jh_valid_id(counter)) {
+        jh_ini_int(addr_s, BUS_ADDR_MIN, BUS_ADDR_MAX, &addr, NULL, 0) < 0 || !jh_valid_id(counter)) {
         snprintf(why, wl, "'%s': want '<bus address %d..%d> <counter id>'", v, BUS_ADDR_MIN, BUS_ADDR_MAX);
         return -1;
     }
-    if (jh_bridge_config_device(bc, (int)addr)) {
-        snprintf(why, wl, "bus address %ld is given twice", addr);
+    if (jh_bridge_config_device(bc, addr)) {
+        snprintf(why, wl, "bus address %d is given twice", addr);
         return -1;
     }
     if (bc->n_dev >= BM_MAX_DEVICES) {
@@ -101,7 +81,7 @@ static int add_device(jh_bridge_config *bc, int type, const char *v, int line, c
         return -1;
     }
     jh_bridge_device *d = &bc->dev[bc->n_dev++];
-    d->addr = (int)addr;
+    d->addr = addr;
     d->type = type;
     d->line = line;
     snprintf(d->counter, sizeof d->counter, "%s", counter);
@@ -122,8 +102,8 @@ static int k_pad(jh_bridge_config *bc, const char *v, int line, char *why, size_
     static int fname(jh_bridge_config *bc, const char *v, int line, char *why, size_t wl)   \
     {                                                                                       \
         (void)line;                                                                         \
-        long x;                                                                             \
-        if (int_key(v, lo, hi, &x, why, wl) < 0)                                            \
+        int x;                                                                              \
+        if (jh_ini_int(v, lo, hi, &x, why, wl) < 0)                                         \
             return -1;                                                                      \
         field = (type)x;                                                                    \
         return 0;                                                                           \

@@ -24,6 +24,7 @@
 
 #include "bridge.h"
 #include "bridge_config.h"
+#include "cli_opts.h"
 #include "hall_config.h"
 #include "hall_time.h"
 #include "log.h"
@@ -80,32 +81,17 @@ static void usage(FILE *out)
             "  --help         this text\n");
 }
 
-/* 0: run; 1: exit 0 (help); -1: exit 2 (message printed). */
+/* 0: run; -1: exit 0 (help); > 0: exit with that status (message printed). */
 static int parse_args(int argc, char **argv, options *o)
 {
     o->config = "assets/hall.ini";
     o->id = o->device = NULL;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-            usage(stdout);
-            return 1;
-        }
-        const char **slot = strcmp(a, "--config") == 0   ? &o->config
-                            : strcmp(a, "--id") == 0     ? &o->id
-                            : strcmp(a, "--device") == 0 ? &o->device
-                                                         : NULL;
-        if (!slot) {
-            fprintf(stderr, PROG ": unknown argument '%s' (try --help)\n", a);
-            return -1;
-        }
-        if (i + 1 >= argc || argv[i + 1][0] == '\0') {
-            fprintf(stderr, PROG ": %s needs a value (try --help)\n", a);
-            return -1;
-        }
-        *slot = argv[++i];
-    }
-    return 0;
+    const jh_cli_opt opts[] = {
+        {.name = "--config", .text = &o->config},
+        {.name = "--id", .text = &o->id},
+        {.name = "--device", .text = &o->device},
+    };
+    return jh_cli_parse(PROG, argc, argv, opts, sizeof opts / sizeof opts[0], usage);
 }
 
 /* ---------------------------------------------------------------- config */
@@ -311,7 +297,7 @@ int main(int argc, char **argv)
     options o;
     int a = parse_args(argc, argv, &o);
     if (a != 0)
-        return a > 0 ? 0 : 2;
+        return a < 0 ? 0 : a;
     jh_log_init(PROG, getenv("JH_DEBUG") ? JH_LOG_DEBUG : JH_LOG_INFO);
     daemon_ctx *d = calloc(1, sizeof *d);
     char err[1024];

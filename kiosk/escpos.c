@@ -135,9 +135,9 @@ int jh_escpos_bold(jh_escpos *b, int on)
     return put(b, cmd, sizeof cmd);
 }
 
-int jh_escpos_align(jh_escpos *b, jh_align a)
+int jh_escpos_align(jh_escpos *b, jh_esc_align a)
 {
-    if (a != JH_ALIGN_LEFT && a != JH_ALIGN_CENTER && a != JH_ALIGN_RIGHT)
+    if (a != JH_ESC_ALIGN_LEFT && a != JH_ESC_ALIGN_CENTER && a != JH_ESC_ALIGN_RIGHT)
         return fail(b, "bad alignment %d", (int)a);
     uint8_t cmd[] = {0x1B, 0x61, (uint8_t)a};
     return put(b, cmd, sizeof cmd);

@@ -17,7 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-typedef enum { JH_ALIGN_LEFT = 0, JH_ALIGN_CENTER = 1, JH_ALIGN_RIGHT = 2 } jh_align;
+typedef enum { JH_ESC_ALIGN_LEFT = 0, JH_ESC_ALIGN_CENTER = 1, JH_ESC_ALIGN_RIGHT = 2 } jh_esc_align;
 
 /* QR error-correction levels as ESC/POS numbers them (fn 169: 48..51). */
 typedef enum { JH_QR_EC_L = 48, JH_QR_EC_M = 49, JH_QR_EC_Q = 50, JH_QR_EC_H = 51 } jh_qr_ec;
@@ -58,7 +58,7 @@ int jh_escpos_append(jh_escpos *b, const jh_escpos *job);
 /* GS ! — width and height multipliers 1..8 (Hanzi too). */
 int jh_escpos_size(jh_escpos *b, int width, int height);
 int jh_escpos_bold(jh_escpos *b, int on);
-int jh_escpos_align(jh_escpos *b, jh_align a);
+int jh_escpos_align(jh_escpos *b, jh_esc_align a);
 /* GS B — white on black. */
 int jh_escpos_reverse(jh_escpos *b, int on);
 /* ESC d n — print and feed n lines (0..255). */

@@ -1,49 +1,21 @@
 /*
- * kiosk_config — see kiosk_config.h. Two passes of the hall config's INI
- * reader over the same text, so `[kiosk-screen <id>]` overrides
- * `[kiosk-screen]` wherever each appears in the file (as [printer] does).
+ * kiosk_config — see kiosk_config.h. Read with the hall config's layered INI
+ * reader, so `[kiosk-screen <id>]` overrides `[kiosk-screen]` wherever each
+ * appears in the file (as [printer] does).
  */
 #include "kiosk_config.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "hall_config.h"
-
-typedef struct {
-    jh_kiosk_config_screen *ks;
-    const char *arg; /* the [kiosk-screen <arg>] this pass applies; "" for [kiosk-screen] */
-} pass_ctx;
 
 void jh_kiosk_screen_defaults(jh_kiosk_config_screen *ks)
 {
     *ks = (jh_kiosk_config_screen){.width = 1080, .height = 1920, .fullscreen = 1, .confirm_s = 8,
                                    .error_s = 10, .idle_s = 30, .reply_timeout_ms = 5000,
                                    .printer_poll_s = 5, .fps = 30};
-}
-
-static int parse_int(const char *v, int lo, int hi, int *out)
-{
-    char *end;
-    errno = 0;
-    long n = strtol(v, &end, 10);
-    if (errno || end == v || *end || n < lo || n > hi)
-        return -1;
-    *out = (int)n;
-    return 0;
-}
-
-static int parse_size(const char *v, int *w, int *h)
-{
-    char buf[32], *x;
-    snprintf(buf, sizeof buf, "%s", v);
-    if (!(x = strchr(buf, 'x')))
-        return -1;
-    *x = '\0';
-    return parse_int(buf, 320, 7680, w) || parse_int(x + 1, 320, 7680, h) ? -1 : 0;
 }
 
 static const struct {
@@ -64,22 +36,21 @@ static int set_int(jh_kiosk_config_screen *ks, const char *key, const char *v, c
     for (size_t i = 0; i < sizeof g_ints / sizeof g_ints[0]; i++) {
         if (strcmp(key, g_ints[i].key) != 0)
             continue;
-        if (parse_int(v, g_ints[i].lo, g_ints[i].hi, (int *)((char *)ks + g_ints[i].off)) != 0)
+        if (jh_ini_int(v, g_ints[i].lo, g_ints[i].hi, (int *)((char *)ks + g_ints[i].off), NULL, 0) != 0)
             return snprintf(msg, len, "'%s' is not a number in %d..%d", v, g_ints[i].lo, g_ints[i].hi), -1;
         return 0;
     }
     return snprintf(msg, len, "unknown key"), -1;
 }
 
-static int set_key(jh_kiosk_config_screen *ks, const char *key, const char *v, char *msg, size_t len)
+static int set_key(void *user, const char *key, const char *v, char *msg, size_t len)
 {
+    jh_kiosk_config_screen *ks = user;
     if (!strcmp(key, "size")) {
-        if (parse_size(v, &ks->width, &ks->height) != 0)
+        if (jh_ini_size(v, 320, 7680, 320, 7680, &ks->width, &ks->height) != 0)
             return snprintf(msg, len, "'%s' is not WIDTHxHEIGHT (320..7680)", v), -1;
     } else if (!strcmp(key, "fullscreen")) {
-        if (!strcasecmp(v, "yes") || !strcasecmp(v, "no"))
-            ks->fullscreen = !strcasecmp(v, "yes");
-        else
+        if (jh_ini_bool(v, JH_INI_YES_NO, &ks->fullscreen) != 0)
             return snprintf(msg, len, "'%s' is not yes or no", v), -1;
     } else if (!strcmp(key, "lang")) {
         if (strcmp(v, "zh") != 0 && strcmp(v, "en") != 0)
@@ -91,27 +62,11 @@ static int set_key(jh_kiosk_config_screen *ks, const char *key, const char *v, c
     return 0;
 }
 
-static int on_entry(void *user, const char *section, const char *arg, const char *key, const char *value,
-                    int line, char *why, size_t whylen)
-{
-    pass_ctx *c = user;
-    (void)line;
-    if (!key || strcmp(section, "kiosk-screen") != 0 || strcmp(arg, c->arg) != 0)
-        return 0;
-    return set_key(c->ks, key, value, why, whylen);
-}
-
 int jh_kiosk_screen_parse(jh_kiosk_config_screen *ks, const char *text, size_t len, const char *name,
                           const char *kiosk_id, char *err, size_t errlen)
 {
     jh_kiosk_screen_defaults(ks);
-    pass_ctx c = {.ks = ks, .arg = ""};
-    if (jh_ini_parse(text, len, name, on_entry, &c, err, errlen) != 0)
-        return -1;
-    if (!kiosk_id || !*kiosk_id)
-        return 0;
-    c.arg = kiosk_id;
-    return jh_ini_parse(text, len, name, on_entry, &c, err, errlen);
+    return jh_ini_parse_layered(text, len, name, "kiosk-screen", kiosk_id, set_key, ks, err, errlen);
 }
 
 int jh_kiosk_screen_load(jh_kiosk_config_screen *ks, const char *path, const char *kiosk_id, char *err,

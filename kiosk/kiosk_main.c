@@ -6,9 +6,8 @@
 #include <mosquitto.h>
 #include <signal.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 
+#include "cli_opts.h"
 #include "kiosk_app.h"
 #include "log.h"
 #include "serial_port.h"
@@ -39,14 +38,6 @@ static void usage(FILE *f)
           f);
 }
 
-static int bad(const char *fmt, const char *arg)
-{
-    fprintf(stderr, "jiaohao-kiosk: ");
-    fprintf(stderr, fmt, arg);
-    fprintf(stderr, " (try --help)\n");
-    return 2;
-}
-
 static void print_port(const char *name, const char *description, void *ctx)
 {
     (void)ctx;
@@ -69,38 +60,18 @@ static int list_ports(void)
 /* Fills *o; returns -1 to exit 0 (--help, --list-ports), > 0 exit code on bad input, 0 to run. */
 static int parse_args(int argc, char **argv, jh_kiosk_opts *o, int *verbose)
 {
-    static const char *with_value[] = {"--config", "--id", "--printer", "--screenshot", "--screenshot-each",
-                                       "--script", "--wait"};
-    const char **slot[] = {&o->config_path, &o->kiosk_id, &o->printer_device, &o->screenshot, &o->shot_dir,
-                           &o->script, NULL};
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
-            return usage(stdout), -1;
-        if (!strcmp(argv[i], "--list-ports"))
-            return list_ports() == 0 ? -1 : 1;
-        if (!strcmp(argv[i], "--verbose")) {
-            *verbose = 1;
-            continue;
-        }
-        size_t k = 0, nk = sizeof with_value / sizeof with_value[0];
-        while (k < nk && strcmp(argv[i], with_value[k]) != 0)
-            k++;
-        if (k == nk)
-            return bad("unknown argument '%s'", argv[i]);
-        if (i + 1 >= argc || argv[i + 1][0] == '\0')
-            return bad("%s needs a value", argv[i]);
-        const char *v = argv[++i];
-        if (slot[k]) {
-            *slot[k] = v;
-            continue;
-        }
-        char *end;
-        long ms = strtol(v, &end, 10);
-        if (*end || ms < 0 || ms > 600000)
-            return bad("--wait '%s' is not 0..600000 ms", v);
-        o->wait_ms = (int)ms;
-    }
-    return 0;
+    const jh_cli_opt opts[] = {
+        {.name = "--config", .text = &o->config_path},
+        {.name = "--id", .text = &o->kiosk_id},
+        {.name = "--printer", .text = &o->printer_device},
+        {.name = "--screenshot", .text = &o->screenshot},
+        {.name = "--screenshot-each", .text = &o->shot_dir},
+        {.name = "--script", .text = &o->script},
+        {.name = "--wait", .number = &o->wait_ms, .lo = 0, .hi = 600000, .unit = "ms"},
+        {.name = "--list-ports", .run = list_ports},
+        {.name = "--verbose", .flag = verbose},
+    };
+    return jh_cli_parse("jiaohao-kiosk", argc, argv, opts, sizeof opts / sizeof opts[0], usage);
 }
 
 int main(int argc, char **argv)

@@ -4,9 +4,8 @@
  * Owns: the names of the screens, the buttons a frame offers (and finding
  * the one under a finger or by its script name), and jh_ui_view, everything
  * one frame depends on. The app fills a view; kiosk_ui draws it. This header
- * pulls in no SDL drawing and no printer headers, so the app, which needs the
- * printing side too, can include it (escpos.h and display/draw.h both define
- * a jh_align of their own and cannot meet in one file).
+ * pulls in no SDL drawing and no printer headers, so the app and the test
+ * scripts decide what is shown without a renderer.
  */
 #ifndef JH_KIOSK_VIEW_H
 #define JH_KIOSK_VIEW_H

@@ -12,6 +12,7 @@
 
 #include "fonts.h"
 #include "kiosk_ui.h"
+#include "screenshot.h"
 #include "text_cache.h"
 
 #define TEXT_CACHE_SIZE 1024
@@ -116,21 +117,15 @@ int jh_kwin_next_tap(jh_kiosk_window *w, int *x, int *y)
 int jh_kwin_save(jh_kiosk_window *w, const char *png, const char *json, const char *mode, char *err,
                  size_t errlen)
 {
-    char tmp[4200];
     int pw = 0, ph = 0;
     SDL_GetRendererOutputSize(w->ren, &pw, &ph);
-    SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, pw, ph, 32, SDL_PIXELFORMAT_ARGB8888);
-    int ok = s && SDL_RenderReadPixels(w->ren, NULL, SDL_PIXELFORMAT_ARGB8888, s->pixels, s->pitch) == 0;
-    snprintf(tmp, sizeof tmp, "%s.tmp.png", png);
-    ok = ok && IMG_SavePNG(s, tmp) == 0 && rename(tmp, png) == 0;
-    SDL_FreeSurface(s);
-    if (!ok)
-        return snprintf(err, errlen, "cannot save %s: %s", png, SDL_GetError()), -1;
+    if (jh_screenshot_png(w->ren, pw, ph, png, err, errlen) < 0)
+        return -1;
     if (!json)
         return 0;
     char *text = w->draw.recording ? jh_draw_record_json(&w->draw, mode) : NULL;
     FILE *f = text ? fopen(json, "w") : NULL;
-    ok = f && fputs(text, f) >= 0;
+    int ok = f && fputs(text, f) >= 0;
     ok = (f && fclose(f) == 0) && ok;
     free(text);
     return ok ? 0 : (snprintf(err, errlen, "cannot write %s", json), -1);

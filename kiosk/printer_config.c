@@ -1,22 +1,15 @@
 /*
- * printer_config — see printer_config.h. Two passes of the hall config's own
- * INI reader (same syntax rules as every other section) over the same text,
- * so `[printer <id>]` overrides `[printer]` wherever it appears in the file.
+ * printer_config — see printer_config.h. Read with the hall config's layered
+ * INI reader (same syntax rules as every other section), so `[printer <id>]`
+ * overrides `[printer]` wherever it appears in the file.
  */
 #include "printer_config.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "hall_config.h"
-
-typedef struct {
-    jh_printer_config *pc;
-    const char *arg; /* the one [printer <arg>] this pass applies; "" for [printer] */
-} pass_ctx;
 
 void jh_printer_config_defaults(jh_printer_config *pc)
 {
@@ -35,26 +28,6 @@ void jh_printer_config_defaults(jh_printer_config *pc)
     pc->cut_feed = 3;
 }
 
-static int parse_int(const char *v, int lo, int hi, int *out)
-{
-    char *end;
-    errno = 0;
-    long n = strtol(v, &end, 10);
-    if (errno || end == v || *end || n < lo || n > hi)
-        return -1;
-    *out = (int)n;
-    return 0;
-}
-
-static int parse_bool(const char *v, int *out)
-{
-    if (!strcasecmp(v, "yes") || !strcasecmp(v, "true") || !strcmp(v, "1"))
-        return *out = 1, 0;
-    if (!strcasecmp(v, "no") || !strcasecmp(v, "false") || !strcmp(v, "0"))
-        return *out = 0, 0;
-    return -1;
-}
-
 /* Numeric keys: name, field offset, range. */
 static const struct {
     const char *key;
@@ -69,14 +42,15 @@ static const struct {
     {"cut_feed", offsetof(jh_printer_config, cut_feed), 0, 255},
 };
 
-static int set_key(jh_printer_config *pc, const char *key, const char *v, char *msg, size_t len)
+static int set_key(void *user, const char *key, const char *v, char *msg, size_t len)
 {
+    jh_printer_config *pc = user;
     if (!strcmp(key, "device")) {
         if (!*v || strlen(v) >= sizeof pc->device)
             return snprintf(msg, len, "empty or too long"), -1;
         snprintf(pc->device, sizeof pc->device, "%s", v);
     } else if (!strcmp(key, "baud")) {
-        if (parse_int(v, 1, 1000000, &pc->baud) != 0 || !jh_serial_baud_valid(pc->baud))
+        if (jh_ini_int(v, 1, 1000000, &pc->baud, NULL, 0) != 0 || !jh_serial_baud_valid(pc->baud))
             return snprintf(msg, len, "'%s' is not a supported rate", v), -1;
     } else if (!strcmp(key, "flow")) {
         int f = jh_serial_flow_parse(v);
@@ -84,17 +58,17 @@ static int set_key(jh_printer_config *pc, const char *key, const char *v, char *
             return snprintf(msg, len, "'%s' is not none, rtscts or xonxoff", v), -1;
         pc->flow = (jh_serial_flow)f;
     } else if (!strcmp(key, "paper_mm")) {
-        if (parse_int(v, 58, 80, &pc->paper_mm) != 0 || (pc->paper_mm != 58 && pc->paper_mm != 80))
+        if (jh_ini_int(v, 58, 80, &pc->paper_mm, NULL, 0) != 0 || (pc->paper_mm != 58 && pc->paper_mm != 80))
             return snprintf(msg, len, "'%s' is not 58 or 80", v), -1;
         pc->columns = pc->paper_mm == 58 ? 32 : 48;
     } else if (!strcmp(key, "qr")) {
-        if (parse_bool(v, &pc->qr) != 0)
+        if (jh_ini_bool(v, JH_INI_YES_NO | JH_INI_TRUE_FALSE | JH_INI_ONE_ZERO, &pc->qr) != 0)
             return snprintf(msg, len, "'%s' is not yes or no", v), -1;
     } else {
         for (size_t i = 0; i < sizeof g_ints / sizeof g_ints[0]; i++) {
             if (strcmp(key, g_ints[i].key) != 0)
                 continue;
-            if (parse_int(v, g_ints[i].lo, g_ints[i].hi, (int *)((char *)pc + g_ints[i].off)) != 0)
+            if (jh_ini_int(v, g_ints[i].lo, g_ints[i].hi, (int *)((char *)pc + g_ints[i].off), NULL, 0) != 0)
                 return snprintf(msg, len, "'%s' is not a number in %d..%d", v, g_ints[i].lo,
                                 g_ints[i].hi), -1;
             return 0;
@@ -104,27 +78,11 @@ static int set_key(jh_printer_config *pc, const char *key, const char *v, char *
     return 0;
 }
 
-static int on_entry(void *user, const char *section, const char *arg, const char *key, const char *value,
-                    int line, char *why, size_t whylen)
-{
-    pass_ctx *c = user;
-    (void)line;
-    if (!key || strcmp(section, "printer") != 0 || strcmp(arg, c->arg) != 0)
-        return 0;
-    return set_key(c->pc, key, value, why, whylen);
-}
-
 int jh_printer_config_parse(jh_printer_config *pc, const char *text, size_t len, const char *name,
                             const char *kiosk_id, char *err, size_t errlen)
 {
     jh_printer_config_defaults(pc);
-    pass_ctx c = {.pc = pc, .arg = ""};
-    if (jh_ini_parse(text, len, name, on_entry, &c, err, errlen) != 0)
-        return -1;
-    if (!kiosk_id || !*kiosk_id)
-        return 0;
-    c.arg = kiosk_id;
-    return jh_ini_parse(text, len, name, on_entry, &c, err, errlen);
+    return jh_ini_parse_layered(text, len, name, "printer", kiosk_id, set_key, pc, err, errlen);
 }
 
 int jh_printer_config_load(jh_printer_config *pc, const char *path, const char *kiosk_id,

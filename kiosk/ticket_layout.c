@@ -142,20 +142,20 @@ static int rule(layout *l)
     int n = l->cols < (int)sizeof dashes - 1 ? l->cols : (int)sizeof dashes - 1;
     memset(dashes, '-', (size_t)n);
     dashes[n] = '\0';
-    jh_escpos_align(l->b, JH_ALIGN_LEFT);
+    jh_escpos_align(l->b, JH_ESC_ALIGN_LEFT);
     return wrapped(l->b, dashes, l->cols, 0);
 }
 
 static int header(layout *l, const jh_hall_config *cfg, const jh_service_config *svc)
 {
     jh_escpos *b = l->b;
-    jh_escpos_align(b, JH_ALIGN_CENTER);
+    jh_escpos_align(b, JH_ESC_ALIGN_CENTER);
     jh_escpos_bold(b, 1);
     wrapped(b, cfg->name_zh, l->cols, 0);
     jh_escpos_bold(b, 0);
     wrapped(b, cfg->name_en, l->cols, 0);
     rule(l);
-    jh_escpos_align(b, JH_ALIGN_CENTER);
+    jh_escpos_align(b, JH_ESC_ALIGN_CENTER);
     jh_escpos_size(b, 2, 2);
     wrapped(b, svc->name_zh, l->cols / 2, 0);
     jh_escpos_size(b, 1, 1);
@@ -170,7 +170,7 @@ static int number_block(layout *l, const char *ticket)
     while (k > 1 && n * k > l->cols)
         k--;
     jh_escpos *b = l->b;
-    jh_escpos_align(b, JH_ALIGN_CENTER);
+    jh_escpos_align(b, JH_ESC_ALIGN_CENTER);
     jh_escpos_size(b, k, k);
     jh_escpos_bold(b, 1);
     wrapped(b, ticket, l->cols / k, 0);
@@ -183,7 +183,7 @@ static int green_mark(layout *l, const jh_hall_config *cfg, jh_priority p)
     jh_escpos *b = l->b;
     char en[JH_TEXT_LEN + 32];
     snprintf(en, sizeof en, T_GREEN_EN " - %s", cfg->priority_en[p]);
-    jh_escpos_align(b, JH_ALIGN_CENTER);
+    jh_escpos_align(b, JH_ESC_ALIGN_CENTER);
     jh_escpos_size(b, 2, 2);
     jh_escpos_bold(b, 1);
     jh_escpos_reverse(b, 1);
@@ -207,7 +207,7 @@ static void short_time(char *buf, size_t len, const char *iso)
 static int wait_block(layout *l, const jh_issued_ticket *t)
 {
     char zh[128], en[128], when[48];
-    jh_escpos_align(l->b, JH_ALIGN_LEFT);
+    jh_escpos_align(l->b, JH_ESC_ALIGN_LEFT);
     if (t->ahead > 0) {
         snprintf(zh, sizeof zh, T_AHEAD_ZH, t->ahead);
         snprintf(en, sizeof en, T_AHEAD_EN, t->ahead);
@@ -278,10 +278,10 @@ static int footer(layout *l, const jh_hall_config *cfg, const jh_issued_ticket *
     if (cfg->hotline[0]) {
         char line[JH_TEXT_LEN + 40];
         snprintf(line, sizeof line, T_HOTLINE_ZH " " T_HOTLINE_EN ": %s", cfg->hotline);
-        jh_escpos_align(b, JH_ALIGN_LEFT);
+        jh_escpos_align(b, JH_ESC_ALIGN_LEFT);
         wrapped(b, line, l->cols, 0);
     }
-    jh_escpos_align(b, JH_ALIGN_CENTER);
+    jh_escpos_align(b, JH_ESC_ALIGN_CENTER);
     char qr[JH_LONG_TEXT_LEN * 3 + 64];
     if (l->pc->qr && jh_ticket_qr_payload(qr, sizeof qr, cfg->rating_url, t->ticket, t->day) == 0 && qr[0]) {
         jh_escpos_qr(b, qr, l->pc->qr_module, JH_QR_EC_M);

@@ -86,6 +86,7 @@ static void test_picks_the_section_by_id_with_defaults(void **state)
     assert_int_equal(bc.flow, JH_FLOW_NONE);
     assert_int_equal(bc.n_dev, 1);
     bm_config def;
+    memset(&def, 0, sizeof def); /* bc was zeroed whole: its padding too, which clang's stack leaves dirty */
     bm_config_default(&def);
     assert_memory_equal(&bc.bus, &def, sizeof def);
     assert_refused(two_bridges, "b3", "t.ini: no [bridge b3] section");

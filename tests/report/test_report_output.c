@@ -17,9 +17,33 @@
 #include <cmocka.h>
 
 #include "report_canvas.h"
-#include "report_day_files.h"
+#include "report_chart.h"
+#include "report_day.h"
+#include "report_query.h"
+#include "report_table.h"
 
 static char out_dir[64];
+
+/* The CSVs and charts of --day 2026-11-23 for the hand-made day, into dir. */
+static int write_day_report(const char *dir, char *err, size_t errlen)
+{
+    jh_period p;
+    jh_report r;
+    fx *f = rd_build();
+    int rc = jh_period_parse(JH_PERIOD_DAY, "2026-11-23", &p, err, errlen);
+    if (rc == 0 && (rc = jh_report_init(&r, f->cfg, &p, T0 + 2 * HOUR, err, errlen)) == 0) {
+        if ((rc = jh_report_load(&r, f->db, err, errlen)) == 0) {
+            jh_report_finish(&r);
+            rc = jh_report_write_csv(&r, dir, err, errlen) < 0 ||
+                         jh_report_write_charts(&r, dir, err, errlen) < 0
+                     ? -1
+                     : 0;
+        }
+        jh_report_free(&r);
+    }
+    fx_free(f);
+    return rc;
+}
 
 /* Builds the day and writes its report (CSV and charts) into a temp folder. */
 static int setup(void **state)
@@ -28,7 +52,7 @@ static int setup(void **state)
     char err[512] = "";
     snprintf(out_dir, sizeof out_dir, "/tmp/jh-report-out-XXXXXX");
     assert_non_null(mkdtemp(out_dir));
-    if (rd_write_day_report(out_dir, err, sizeof err) < 0)
+    if (write_day_report(out_dir, err, sizeof err) < 0)
         fail_msg("%s", err);
     /* kept for people to look at when JH_REPORT_SHOTS names a folder */
     const char *keep = getenv("JH_REPORT_SHOTS");

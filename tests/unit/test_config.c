@@ -615,6 +615,58 @@ static void test_ini_reader_api(void **state)
     assert_string_equal(err, "d.ini:4: [bridge]: refused by the caller");
 }
 
+/* The value parsers the parts share: what each accepts, and that the strict
+ * spelling of the hall's own keys holds for everybody. */
+static void test_ini_value_parsers(void **state)
+{
+    (void)state;
+    int v = 7, w = 0, h = 0;
+    char why[128] = "";
+    assert_int_equal(jh_ini_int("0042", 1, 100, &v, NULL, 0), 0);
+    assert_int_equal(v, 42);
+    static const char *bad[] = {"", "+5", "-0", " 5", "5 ", "0x10", "1e3", "0000000005", "101"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        v = 7;
+        assert_int_equal(jh_ini_int(bad[i], 0, 100, &v, NULL, 0), -1);
+        assert_int_equal(v, 7);
+    }
+    assert_int_equal(jh_ini_int("-5", -10, 10, &v, NULL, 0), 0);
+    assert_int_equal(v, -5);
+    assert_int_equal(jh_ini_int("-", -10, 10, &v, NULL, 0), -1);
+    assert_int_equal(jh_ini_int("-11", -10, 10, &v, why, sizeof why), -1);
+    assert_string_equal(why, "'-11': want a whole number -10..10");
+
+    assert_int_equal(jh_ini_size("1920x1080", 16, 8192, 8, 8192, &w, &h), 0);
+    assert_int_equal(w, 1920);
+    assert_int_equal(h, 1080);
+    static const char *bad_size[] = {"1920", "1920x", "x1080", "1920 x1080", "1920x 1080", "+1920x1080",
+                                     "1920x1080x1", "15x1080", "1920x7"};
+    for (size_t i = 0; i < sizeof bad_size / sizeof bad_size[0]; i++)
+        assert_int_equal(jh_ini_size(bad_size[i], 16, 8192, 8, 8192, &w, &h), -1);
+
+    assert_int_equal(jh_ini_hhmm("08:30", 5, 0, &v), 0);
+    assert_int_equal(v, 510);
+    assert_int_equal(jh_ini_hhmm("24:00", 5, 0, &v), -1);
+    assert_int_equal(jh_ini_hhmm("24:00", 5, 1, &v), 0);
+    assert_int_equal(v, 1440);
+    assert_int_equal(jh_ini_hhmm(" 8:30", 5, 1, &v), -1);
+    assert_int_equal(jh_ini_hhmm("08:60", 5, 1, &v), -1);
+    assert_int_equal(jh_ini_hhmm("08:30-09:00", 5, 0, &v), 0); /* only the n bytes given */
+
+    assert_int_equal(jh_ini_bool("YES", JH_INI_YES_NO, &v), 0);
+    assert_int_equal(v, 1);
+    assert_int_equal(jh_ini_bool("no", JH_INI_YES_NO, &v), 0);
+    assert_int_equal(v, 0);
+    assert_int_equal(jh_ini_bool("true", JH_INI_YES_NO, &v), -1);
+    assert_int_equal(jh_ini_bool("on", JH_INI_YES_NO | JH_INI_TRUE_FALSE | JH_INI_ONE_ZERO, &v), -1);
+    assert_int_equal(jh_ini_bool("Off", JH_INI_ON_OFF, &v), 0);
+    assert_int_equal(v, 0);
+    assert_int_equal(jh_ini_bool("1", JH_INI_ONE_ZERO, &v), 0);
+    assert_int_equal(v, 1);
+    assert_int_equal(jh_ini_bool("", JH_INI_ON_OFF | JH_INI_YES_NO | JH_INI_TRUE_FALSE | JH_INI_ONE_ZERO, &v),
+                     -1);
+}
+
 static void test_lookups_and_names(void **state)
 {
     (void)state;
@@ -659,6 +711,7 @@ int main(void)
         cmocka_unit_test(test_hostile_bytes),
         cmocka_unit_test(test_load_errors),
         cmocka_unit_test(test_ini_reader_api),
+        cmocka_unit_test(test_ini_value_parsers),
         cmocka_unit_test(test_lookups_and_names),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -15,10 +15,10 @@ static void test_take_reply_and_numbering(void **state)
     assert_string_equal(js(r, "ticket"), "A001");
     assert_string_equal(js(r, "service"), "A");
     assert_string_equal(js(r, "priority"), "none");
-    assert_int_equal((int)jn(r, "ahead"), 0);
-    assert_int_equal((int)jn(r, "ewt_s"), 0);
+    assert_int_equal((int)fx_num(r, "ahead"), 0);
+    assert_int_equal((int)fx_num(r, "ewt_s"), 0);
     assert_string_equal(js(r, "issued_at"), "2026-11-23T09:00:00+08:00");
-    assert_int_equal((int)jn(r, "day"), 20261123);
+    assert_int_equal((int)fx_num(r, "day"), 20261123);
     assert_string_equal(js(r, "id"), "t-1");
     cJSON_Delete(r);
     assert_int_equal(f->last.n_events, 1);
@@ -27,19 +27,19 @@ static void test_take_reply_and_numbering(void **state)
     r = fx_take(f, "k1", "A", JH_PRIO_ELDERLY);
     assert_string_equal(js(r, "ticket"), "A003");
     assert_string_equal(js(r, "priority"), "elderly");
-    assert_int_equal((int)jn(r, "ahead"), 0); /* green: only greens are ahead */
+    assert_int_equal((int)fx_num(r, "ahead"), 0); /* green: only greens are ahead */
     cJSON_Delete(r);
     r = fx_take(f, "k1", "A", JH_PRIO_NONE);
-    assert_int_equal((int)jn(r, "ahead"), 3);
+    assert_int_equal((int)fx_num(r, "ahead"), 3);
     /* nobody logged in: one counter assumed, target 10 min each */
-    assert_int_equal((int)jn(r, "ewt_s"), 3 * 600);
+    assert_int_equal((int)fx_num(r, "ewt_s"), 3 * 600);
     cJSON_Delete(r);
     r = fx_take(f, "k1", "L", JH_PRIO_NONE);
     assert_string_equal(js(r, "ticket"), "L01"); /* width 2 */
     cJSON_Delete(r);
     cJSON *s = fx_service_state(f, "A");
-    assert_int_equal((int)jn(s, "waiting"), 4);
-    assert_int_equal((int)jn(s, "waiting_priority"), 1);
+    assert_int_equal((int)fx_num(s, "waiting"), 4);
+    assert_int_equal((int)fx_num(s, "waiting_priority"), 1);
     assert_string_equal(js(s, "next_ticket"), "A005");
     cJSON_Delete(s);
     fx_free(f);
@@ -75,7 +75,7 @@ static void test_take_refusals_change_nothing(void **state)
     fx_outbox_count(f, 0, &seq1);
     assert_int_equal(seq1, seq0); /* no refusal made an event */
     cJSON *s = fx_service_state(f, "L");
-    assert_int_equal((int)jn(s, "waiting"), 2);
+    assert_int_equal((int)fx_num(s, "waiting"), 2);
     assert_true(cJSON_IsNull(cJSON_GetObjectItem(s, "next_ticket")));
     cJSON_Delete(s);
     fx_ok(fx_admin(f, JH_OP_OPEN));
@@ -121,8 +121,8 @@ static void test_void(void **state)
     assert_string_equal(js(ev, "reason"), "paper-out");
     cJSON_Delete(ev);
     cJSON *s = fx_service_state(f, "A");
-    assert_int_equal((int)jn(s, "waiting"), 1);
-    assert_int_equal((int)jn(s, "waiting_priority"), 0);
+    assert_int_equal((int)fx_num(s, "waiting"), 1);
+    assert_int_equal((int)fx_num(s, "waiting_priority"), 0);
     cJSON_Delete(s);
     v = fx_cmd(JH_OP_VOID);
     strcpy(v.ticket, a2);
@@ -280,15 +280,15 @@ static void test_call_next_finishes_and_resumes(void **state)
     r = fx_counter(f, "c03", JH_OP_CALL_NEXT);
     assert_string_equal(js(r, "ticket"), "A001");
     assert_string_equal(js(r, "counter"), "c03");
-    assert_int_equal((int)jn(r, "counter_number"), 3);
+    assert_int_equal((int)fx_num(r, "counter_number"), 3);
     assert_string_equal(js(r, "counter_name"), "3号窗口");
     assert_string_equal(js(r, "counter_name_en"), "Window 3");
     assert_string_equal(js(r, "service_name"), "社保业务");
     assert_string_equal(js(r, "service_name_en"), "Social Insurance");
     assert_string_equal(js(r, "staff_id"), "s1");
-    assert_int_equal((int)jn(r, "call_count"), 1);
-    assert_int_equal((int)jn(r, "waited_s"), 65);
-    assert_int_equal((int)jn(r, "seq"), seq + 1);
+    assert_int_equal((int)fx_num(r, "call_count"), 1);
+    assert_int_equal((int)fx_num(r, "waited_s"), 65);
+    assert_int_equal((int)fx_num(r, "seq"), seq + 1);
     assert_string_equal(js(r, "at"), "2026-11-23T09:01:05+08:00");
     cJSON *why = cJSON_GetObjectItem(r, "reason");
     assert_string_equal(js(why, "policy"), "strict");
@@ -306,7 +306,7 @@ static void test_call_next_finishes_and_resumes(void **state)
     assert_string_equal(kinds, "finished called");
     cJSON *ev = fx_last_event(f, "finished");
     assert_string_equal(js(ev, "ticket"), "A001");
-    assert_int_equal((int)jn(ev, "service_s"), 200);
+    assert_int_equal((int)fx_num(ev, "service_s"), 200);
     assert_false(cJSON_IsTrue(cJSON_GetObjectItem(ev, "overrun")));
     cJSON_Delete(ev);
     f->now += 700 * SEC; /* over the 10 min target */
@@ -315,7 +315,7 @@ static void test_call_next_finishes_and_resumes(void **state)
     cJSON_Delete(r);
     ev = fx_last_event(f, "finished");
     assert_true(cJSON_IsTrue(cJSON_GetObjectItem(ev, "overrun")));
-    assert_int_equal((int)jn(ev, "target_s"), 600);
+    assert_int_equal((int)fx_num(ev, "target_s"), 600);
     cJSON_Delete(ev);
     fx_refused(fx_counter(f, "c03", JH_OP_FINISH), "no-current-ticket");
     /* paused: call-next resumes first */
@@ -359,7 +359,7 @@ static void test_pause_resume(void **state)
     f->now += 90 * SEC;
     fx_ok(fx_counter(f, "c01", JH_OP_RESUME));
     ev = fx_last_event(f, "resumed");
-    assert_int_equal((int)jn(ev, "paused_s"), 90);
+    assert_int_equal((int)fx_num(ev, "paused_s"), 90);
     cJSON_Delete(ev);
     st = fx_counter_state(f, "c01");
     assert_string_equal(js(st, "status"), "idle");
@@ -382,12 +382,12 @@ static void test_recall_limit_then_no_show_and_requeue_back(void **state)
     fx_call_next(f, "c03", t);
     for (int i = 2; i <= 3; i++) {
         cJSON *r = fx_counter(f, "c03", JH_OP_RECALL);
-        assert_int_equal((int)jn(r, "call_count"), i);
+        assert_int_equal((int)fx_num(r, "call_count"), i);
         assert_string_equal(js(r, "ticket"), a1);
         cJSON_Delete(r);
         cJSON *ev = fx_last_event(f, "recalled");
-        assert_int_equal((int)jn(ev, "call_count"), i);
-        assert_int_equal((int)jn(ev, "counter_number"), 3);
+        assert_int_equal((int)fx_num(ev, "call_count"), i);
+        assert_int_equal((int)fx_num(ev, "counter_number"), 3);
         cJSON_Delete(ev);
     }
     cJSON *r = fx_counter(f, "c03", JH_OP_RECALL); /* a 3rd recall: no-show instead */
@@ -411,7 +411,7 @@ static void test_recall_limit_then_no_show_and_requeue_back(void **state)
     assert_string_equal(t, a1);
     /* its recall budget starts again */
     r = fx_counter(f, "c03", JH_OP_RECALL);
-    assert_int_equal((int)jn(r, "call_count"), 2);
+    assert_int_equal((int)fx_num(r, "call_count"), 2);
     cJSON_Delete(r);
     /* no-show by the button */
     fx_ok(fx_counter(f, "c03", JH_OP_NO_SHOW));
@@ -486,7 +486,7 @@ static void test_transfer_keeps_original_place(void **state)
     f->now += MIN;
     r = fx_counter(f, "c02", JH_OP_CALL_NEXT);
     assert_string_equal(js(r, "ticket"), "A001");
-    assert_int_equal((int)jn(r, "waited_s"), 120);
+    assert_int_equal((int)fx_num(r, "waited_s"), 120);
     cJSON_Delete(r);
     fx_call_next(f, "c02", t);
     assert_string_equal(t, "B001");
@@ -567,8 +567,8 @@ static void test_flag_makes_green(void **state)
     assert_string_equal(js(r, "priority"), "pregnant");
     cJSON_Delete(r);
     cJSON *s = fx_service_state(f, "A");
-    assert_int_equal((int)jn(s, "waiting_priority"), 1);
-    assert_int_equal((int)jn(s, "waiting"), 2);
+    assert_int_equal((int)fx_num(s, "waiting_priority"), 1);
+    assert_int_equal((int)fx_num(s, "waiting"), 2);
     cJSON_Delete(s);
     fx_login(f, "c03", "s1");
     fx_call_next(f, "c03", t);
@@ -643,7 +643,7 @@ static void test_rating(void **state)
         cJSON_Delete(r);
     }
     cJSON *ev = fx_last_event(f, "rated");
-    assert_int_equal((int)jn(ev, "score"), 5);
+    assert_int_equal((int)fx_num(ev, "score"), 5);
     assert_string_equal(js(ev, "counter"), "c03");
     cJSON_Delete(ev);
     fx_free(f);
@@ -670,7 +670,7 @@ static void test_admin_notice_and_end_day(void **state)
     fx_login(f, "c03", "s1");
     fx_call_next(f, "c03", t);
     cJSON *r = fx_admin(f, JH_OP_END_DAY);
-    assert_int_equal((int)jn(r, "expired"), 2);
+    assert_int_equal((int)fx_num(r, "expired"), 2);
     cJSON_Delete(r);
     assert_int_equal(fx_waiting(f, "A"), 0);
     assert_int_equal(fx_waiting(f, "B"), 0);

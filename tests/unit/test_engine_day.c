@@ -19,7 +19,7 @@
 static int day_of_hall(fx *f)
 {
     cJSON *h = fx_state_json(jh_engine_hall_state(f->e, f->now));
-    int d = (int)jn(h, "day");
+    int d = (int)fx_num(h, "day");
     cJSON_Delete(h);
     return d;
 }
@@ -90,9 +90,9 @@ static void test_business_day_in_hall_zone(void **state)
     fx_ok(fx_admin(f, JH_OP_OPEN));
     cJSON *r = fx_take(f, "k1", "A", JH_PRIO_NONE);
     assert_string_equal(js(r, "ticket"), "A001");
-    assert_int_equal((int)jn(r, "day"), 20261124);
+    assert_int_equal((int)fx_num(r, "day"), 20261124);
     assert_string_equal(js(r, "issued_at"), "2026-11-24T07:00:00+08:00");
-    assert_int_equal((int)jn(r, "ahead"), 0);
+    assert_int_equal((int)fx_num(r, "ahead"), 0);
     cJSON_Delete(r);
     /* yesterday's tickets are no longer known by label today */
     fx_login(f, "c03", "s1");
@@ -112,8 +112,8 @@ static void test_rollover_lazily_on_apply(void **state)
     f->now = T0 + 2 * 24 * HOUR; /* Wednesday 09:00, no tick in between */
     cJSON *r = fx_take(f, "k1", "B", JH_PRIO_NONE);
     assert_string_equal(js(r, "ticket"), "B001");
-    assert_int_equal((int)jn(r, "day"), 20261125);
-    assert_int_equal((int)jn(r, "ahead"), 0);
+    assert_int_equal((int)fx_num(r, "day"), 20261125);
+    assert_int_equal((int)fx_num(r, "ahead"), 0);
     cJSON_Delete(r);
     assert_true(f->last.hall_dirty);
     fx_login(f, "c02", "s2");
@@ -125,7 +125,7 @@ static void test_rollover_lazily_on_apply(void **state)
     f->now = T0 + 24 * HOUR;
     r = fx_take(f, "k1", "B", JH_PRIO_NONE);
     assert_string_equal(js(r, "ticket"), "B002");
-    assert_int_equal((int)jn(r, "day"), 20261125);
+    assert_int_equal((int)fx_num(r, "day"), 20261125);
     cJSON_Delete(r);
     fx_free(f);
 }
@@ -205,14 +205,14 @@ static void test_outbox_seq_contiguous_across_reopen(void **state)
         assert_int_equal(ev.seq, want);
         cJSON *p = cJSON_Parse(ev.payload);
         assert_non_null(p);
-        assert_int_equal((int64_t)jn(p, "seq"), ev.seq);
+        assert_int_equal((int64_t)fx_num(p, "seq"), ev.seq);
         cJSON_Delete(p);
         jh_event_free(&ev);
         want++;
     }
     assert_int_equal(want - 1, 7);
     cJSON *h = fx_state_json(jh_engine_hall_state(f->e, f->now));
-    assert_int_equal((int)jn(h, "seq"), 7);
+    assert_int_equal((int)fx_num(h, "seq"), 7);
     cJSON_Delete(h);
     /* acknowledged events are not handed out again, also after a restart */
     assert_int_equal(jh_engine_outbox_ack(f->e, 5), 0);
@@ -244,7 +244,7 @@ static void test_opening_hours_refuse_take_not_calls(void **state)
     cJSON *s = fx_service_state(f, "H");
     assert_false(cJSON_IsTrue(cJSON_GetObjectItem(s, "open")));
     assert_string_equal(js(s, "next_open"), "2026-11-23T14:00:00+08:00");
-    assert_int_equal((int)jn(s, "waiting"), 2);
+    assert_int_equal((int)fx_num(s, "waiting"), 2);
     cJSON_Delete(s);
     cJSON *r = fx_take(f, "k1", "H", JH_PRIO_NONE);
     assert_string_equal(js(r, "error"), "closed");
@@ -283,7 +283,7 @@ static void test_tick_overrun(void **state)
     assert_true(out.counter_dirty[c]);
     cJSON *st = fx_counter_state(f, "c03");
     assert_true(cJSON_IsTrue(cJSON_GetObjectItem(st, "overrun")));
-    assert_int_equal((int)jn(st, "serving_s"), 601);
+    assert_int_equal((int)fx_num(st, "serving_s"), 601);
     assert_string_equal(js(st, "since"), "2026-11-23T09:00:00+08:00");
     cJSON_Delete(st);
     f->now += SEC;
@@ -317,22 +317,22 @@ static void test_ewt_from_recent_service_times(void **state)
     serve(f, "c03", 300); /* mean 200 s */
     fx_login(f, "c01", "s1"); /* two counters open for A */
     cJSON *r = fx_take(f, "k1", "A", JH_PRIO_NONE);
-    assert_int_equal((int)jn(r, "ewt_s"), 0);
+    assert_int_equal((int)fx_num(r, "ewt_s"), 0);
     cJSON_Delete(r);
     r = fx_take(f, "k1", "A", JH_PRIO_NONE);
-    assert_int_equal((int)jn(r, "ahead"), 1);
-    assert_int_equal((int)jn(r, "ewt_s"), 100);
+    assert_int_equal((int)fx_num(r, "ahead"), 1);
+    assert_int_equal((int)fx_num(r, "ewt_s"), 100);
     cJSON_Delete(r);
     tick(f, &out);
     cJSON *s = fx_service_state(f, "A");
-    assert_int_equal((int)jn(s, "ewt_s"), 200); /* 2 waiting × 200 s ÷ 2 counters */
+    assert_int_equal((int)fx_num(s, "ewt_s"), 200); /* 2 waiting × 200 s ÷ 2 counters */
     cJSON_Delete(s);
     jh_command p = fx_cmd(JH_OP_PAUSE);
     fx_ok(fx_send(f, JH_ORIGIN_COUNTER, "c01", &p));
     tick(f, &out);
     assert_true(out.service_dirty[jh_config_service_index(f->cfg, "A")]);
     s = fx_service_state(f, "A");
-    assert_int_equal((int)jn(s, "ewt_s"), 400);
+    assert_int_equal((int)fx_num(s, "ewt_s"), 400);
     cJSON_Delete(s);
     fx_free(f);
 }
@@ -359,7 +359,7 @@ static void test_hall_last_called(void **state)
     cJSON *first = cJSON_GetArrayItem(lc, 0);
     assert_string_equal(js(first, "ticket"), "A012");
     assert_string_equal(js(first, "counter"), "c01");
-    assert_int_equal((int)jn(first, "counter_number"), 1);
+    assert_int_equal((int)fx_num(first, "counter_number"), 1);
     assert_string_equal(js(cJSON_GetArrayItem(lc, 9), "ticket"), "A003");
     cJSON_Delete(h);
     cJSON *s = fx_service_state(f, "A");

@@ -198,7 +198,7 @@ static inline const char *js(const cJSON *o, const char *key)
     return s ? s : "";
 }
 
-static inline double jn(const cJSON *o, const char *key)
+static inline double fx_num(const cJSON *o, const char *key)
 {
     const cJSON *v = cJSON_GetObjectItem(o, key);
     if (!cJSON_IsNumber(v))
@@ -305,7 +305,7 @@ static inline cJSON *fx_counter_state(fx *f, const char *id)
 static inline int fx_waiting(fx *f, const char *code)
 {
     cJSON *s = fx_service_state(f, code);
-    int n = (int)jn(s, "waiting");
+    int n = (int)fx_num(s, "waiting");
     cJSON_Delete(s);
     return n;
 }

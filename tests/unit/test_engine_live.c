@@ -25,7 +25,7 @@ static cJSON *today(fx *f)
     return t;
 }
 
-static int n_of(const cJSON *o, const char *key) { return (int)jn(o, key); }
+static int n_of(const cJSON *o, const char *key) { return (int)fx_num(o, key); }
 
 static void rate(fx *f, const char *counter, int score)
 {
@@ -90,7 +90,7 @@ static void test_today_figures(void **state)
     assert_int_equal(n_of(d, "mean_service_s"), (300 + 1200) / 2);
     assert_int_equal(n_of(d, "overruns"), 1);
     assert_int_equal(n_of(d, "ratings"), 2);
-    assert_true(jn(d, "satisfaction_pct") == 50.0);
+    assert_true(fx_num(d, "satisfaction_pct") == 50.0);
     assert_int_equal(n_of(d, "counters_open"), 1);
     assert_int_equal(n_of(d, "counters_paused"), 1);
     assert_int_equal(n_of(d, "serving"), 0);
@@ -161,10 +161,10 @@ static void test_long_wait_alert_once(void **state)
     assert_string_equal(js(a, "service"), "A");
     assert_string_equal(js(a, "priority"), "none");
     assert_true(cJSON_IsNull(cJSON_GetObjectItem(a, "counter")));
-    assert_int_equal((int)jn(a, "waited_s"), 30 * 60);
-    assert_int_equal((int)jn(a, "limit_s"), 30 * 60);
+    assert_int_equal((int)fx_num(a, "waited_s"), 30 * 60);
+    assert_int_equal((int)fx_num(a, "limit_s"), 30 * 60);
     assert_string_equal(js(a, "at"), "2026-11-23T09:30:00+08:00");
-    assert_true(jn(a, "seq") > (double)seq);
+    assert_true(fx_num(a, "seq") > (double)seq);
     cJSON_Delete(a);
     f->now += MIN;
     tick(f, &out);
@@ -197,10 +197,10 @@ static void test_overrun_alert_once(void **state)
     assert_int_equal(alerts_after(f, seq, "overrun", &a), 1);
     assert_string_equal(js(a, "ticket"), "B001");
     assert_string_equal(js(a, "counter"), "c02");
-    assert_int_equal((int)jn(a, "counter_number"), 2);
+    assert_int_equal((int)fx_num(a, "counter_number"), 2);
     assert_string_equal(js(a, "staff_id"), "s7");
-    assert_int_equal((int)jn(a, "serving_s"), 301);
-    assert_int_equal((int)jn(a, "limit_s"), 300);
+    assert_int_equal((int)fx_num(a, "serving_s"), 301);
+    assert_int_equal((int)fx_num(a, "limit_s"), 300);
     cJSON_Delete(a);
     f->now += 10 * MIN;
     tick(f, &out);

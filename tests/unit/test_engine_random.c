@@ -124,11 +124,11 @@ static void check_services(fx *f, sqlite3 *db)
     for (int i = 0; i < f->cfg->n_services; i++) {
         const char *code = f->cfg->services[i].code;
         cJSON *s = fx_service_state(f, code);
-        int day = (int)jn(s, "day");
-        if ((int)jn(s, "waiting") != count_tickets(db, day, code, 0) ||
-            (int)jn(s, "waiting_priority") != count_tickets(db, day, code, 1))
-            fail_msg("service %s: counters %d/%d, file %d/%d", code, (int)jn(s, "waiting"),
-                     (int)jn(s, "waiting_priority"), count_tickets(db, day, code, 0),
+        int day = (int)fx_num(s, "day");
+        if ((int)fx_num(s, "waiting") != count_tickets(db, day, code, 0) ||
+            (int)fx_num(s, "waiting_priority") != count_tickets(db, day, code, 1))
+            fail_msg("service %s: counters %d/%d, file %d/%d", code, (int)fx_num(s, "waiting"),
+                     (int)fx_num(s, "waiting_priority"), count_tickets(db, day, code, 0),
                      count_tickets(db, day, code, 1));
         cJSON_Delete(s);
     }

@@ -29,8 +29,8 @@ static void test_reset_and_styles(void **state)
     jh_escpos_size(&b, 8, 8);
     jh_escpos_bold(&b, 1);
     jh_escpos_bold(&b, 0);
-    jh_escpos_align(&b, JH_ALIGN_CENTER);
-    jh_escpos_align(&b, JH_ALIGN_RIGHT);
+    jh_escpos_align(&b, JH_ESC_ALIGN_CENTER);
+    jh_escpos_align(&b, JH_ESC_ALIGN_RIGHT);
     jh_escpos_reverse(&b, 1);
     jh_escpos_feed(&b, 4);
     jh_escpos_status_barrier(&b);
