@@ -45,6 +45,7 @@ struct jh_engine {
     signed char ctr_overrun[JH_MAX_COUNTERS];
     jh_ewt_hall snap; /* scratch for the estimator: too large for the stack */
     int wait_hist[JH_WAIT_BUCKETS]; /* scratch for the hall state's p90 */
+    jh_counter_brief brief[JH_MAX_COUNTERS]; /* scratch: every counter at a glance */
 };
 
 /* One command being applied. */
@@ -185,39 +186,27 @@ static int snapshot_queues(jh_engine *e, int day, jh_ewt_hall *h)
     return 0;
 }
 
-/* Seconds until counter c, serving now, should be free (0 when it serves nobody). */
-static int counter_busy_s(jh_engine *e, const jh_counter_row *c, const jh_ewt_hall *h,
-                          int64_t now, double *busy_s)
-{
-    jh_ticket t;
-    int si = -1;
-    *busy_s = 0;
-    int rc = c->ticket_id ? jh_store_ticket_by_id(e->st, c->ticket_id, &t) : 0;
-    if (rc <= 0)
-        return rc;
-    service_cfg(e->cfg, t.service, &si);
-    if (si >= 0)
-        *busy_s = jh_ewt_remaining(h->q[si].mean_s, (double)(now - t.session_at) / 1000);
-    return 0;
-}
-
-/* Counters logged in and not paused, with their serving order and how busy they are. */
+/* Counters logged in and not paused, with their serving order and how long
+ * their current case should still take (0 with none). */
 static int snapshot_counters(jh_engine *e, int64_t now, jh_ewt_hall *h)
 {
-    jh_counter_row c;
     h->n_counters = 0;
+    if (jh_store_counters_brief(e->st, e->cfg, e->brief) < 0)
+        return -1;
     for (int i = 0; i < e->cfg->n_counters; i++) {
         const jh_counter_config *cc = &e->cfg->counters[i];
-        int rc = jh_store_counter_get(e->st, cc->id, &c);
-        if (rc < 0)
-            return -1;
-        if (!rc || (c.status != JH_CS_IDLE && c.status != JH_CS_SERVING))
+        const jh_counter_brief *b = &e->brief[i];
+        int si = -1;
+        if (!b->found || (b->status != JH_CS_IDLE && b->status != JH_CS_SERVING))
             continue;
         jh_ewt_counter *k = &h->c[h->n_counters++];
         memcpy(k->services, cc->services, sizeof k->services);
         k->n_services = cc->n_services;
-        if (counter_busy_s(e, &c, h, now, &k->busy_s) < 0)
-            return -1;
+        k->busy_s = 0;
+        if (b->has_ticket)
+            service_cfg(e->cfg, b->service, &si);
+        if (si >= 0)
+            k->busy_s = jh_ewt_remaining(h->q[si].mean_s, (double)(now - b->session_at) / 1000);
     }
     return 0;
 }
@@ -1502,13 +1491,24 @@ static int tick_alerts(jh_engine *e, int64_t now, jh_outcome *out, const int64_t
     return 0;
 }
 
+/* Once a second over every counter: one read transaction, as for the states;
+ * it ends before tick_alerts begins its write transaction. */
+static int tick_reads(jh_engine *e, int64_t now, jh_outcome *out, int64_t *overruns, int *n_overruns)
+{
+    int began = jh_store_read_begin(e->st);
+    int rc = tick_services(e, now, out) < 0 || tick_counters(e, now, out, overruns, n_overruns) < 0
+                 ? -1
+                 : 0;
+    jh_store_read_end(e->st, began);
+    return rc;
+}
+
 int jh_engine_tick(jh_engine *e, int64_t now_ms, jh_outcome *out, char *err, size_t errlen)
 {
     int64_t overruns[JH_MAX_COUNTERS];
     int n_overruns;
     memset(out, 0, sizeof *out);
-    if (tick_rollover(e, now_ms, out) < 0 || tick_services(e, now_ms, out) < 0 ||
-        tick_counters(e, now_ms, out, overruns, &n_overruns) < 0 ||
+    if (tick_rollover(e, now_ms, out) < 0 || tick_reads(e, now_ms, out, overruns, &n_overruns) < 0 ||
         tick_alerts(e, now_ms, out, overruns, n_overruns) < 0) {
         snprintf(err, errlen, "store: %s", jh_store_errmsg(e->st));
         return -1;
@@ -1538,7 +1538,7 @@ static void counter_state_ticket(jh_engine *e, cJSON *o, const jh_counter_row *c
     cJSON_AddBoolToObject(o, "overrun", overrun);
 }
 
-char *jh_engine_counter_state(jh_engine *e, int ci, int64_t now_ms)
+static char *counter_state_reads(jh_engine *e, int ci, int64_t now_ms)
 {
     jh_counter_row c;
     if (ci < 0 || ci >= e->cfg->n_counters ||
@@ -1578,7 +1578,7 @@ static void service_state_fields(jh_engine *e, cJSON *o, int si, const jh_hall_r
     cJSON_AddNumberToObject(o, "day", h->day);
 }
 
-char *jh_engine_service_state(jh_engine *e, int si, int64_t now_ms)
+static char *service_state_reads(jh_engine *e, int si, int64_t now_ms)
 {
     jh_hall_row h;
     jh_numbering_row n;
@@ -1642,7 +1642,6 @@ static int wait_p90(jh_engine *e, int day, const jh_day_stats *d, int64_t *p90)
 static int today_live(jh_engine *e, int day, int *waiting, int *waiting_green, int by_status[JH_CS_COUNT])
 {
     jh_numbering_row n;
-    jh_counter_row c;
     *waiting = *waiting_green = 0;
     memset(by_status, 0, JH_CS_COUNT * sizeof *by_status);
     for (int i = 0; i < e->cfg->n_services; i++) {
@@ -1651,13 +1650,11 @@ static int today_live(jh_engine *e, int day, int *waiting, int *waiting_green, i
         *waiting += n.waiting;
         *waiting_green += n.waiting_priority;
     }
-    for (int i = 0; i < e->cfg->n_counters; i++) {
-        int rc = jh_store_counter_get(e->st, e->cfg->counters[i].id, &c);
-        if (rc < 0)
-            return -1;
-        if (rc && (unsigned)c.status < JH_CS_COUNT)
-            by_status[c.status]++;
-    }
+    if (jh_store_counters_brief(e->st, e->cfg, e->brief) < 0)
+        return -1;
+    for (int i = 0; i < e->cfg->n_counters; i++)
+        if (e->brief[i].found && (unsigned)e->brief[i].status < JH_CS_COUNT)
+            by_status[e->brief[i].status]++;
     return 0;
 }
 
@@ -1716,7 +1713,7 @@ static cJSON *today_json(jh_engine *e, int day)
     return o;
 }
 
-char *jh_engine_hall_state(jh_engine *e, int64_t now_ms)
+static char *hall_state_reads(jh_engine *e, int64_t now_ms)
 {
     jh_hall_row h;
     (void)now_ms;
@@ -1742,7 +1739,7 @@ char *jh_engine_hall_state(jh_engine *e, int64_t now_ms)
 
 /* ---------- estimated wait, explained ---------- */
 
-int jh_engine_estimate(jh_engine *e, int si, int green, int64_t now_ms, jh_estimate *out)
+static int estimate_reads(jh_engine *e, int si, int green, int64_t now_ms, jh_estimate *out)
 {
     jh_hall_row h;
     memset(out, 0, sizeof *out);
@@ -1756,6 +1753,41 @@ int jh_engine_estimate(jh_engine *e, int si, int green, int64_t now_ms, jh_estim
     out->ewt_s = jh_ewt_estimate(&e->snap, si, green);
     out->simple_s = jh_ewt_seconds(out->ahead, q->mean_s, out->open_counters);
     return 0;
+}
+
+/* The front calls these outside any command, a whole round after each one;
+ * each reads every counter (and its ticket), so each runs in one read
+ * transaction rather than a few hundred auto-commit statements. */
+char *jh_engine_counter_state(jh_engine *e, int ci, int64_t now_ms)
+{
+    int began = jh_store_read_begin(e->st);
+    char *s = counter_state_reads(e, ci, now_ms);
+    jh_store_read_end(e->st, began);
+    return s;
+}
+
+char *jh_engine_service_state(jh_engine *e, int si, int64_t now_ms)
+{
+    int began = jh_store_read_begin(e->st);
+    char *s = service_state_reads(e, si, now_ms);
+    jh_store_read_end(e->st, began);
+    return s;
+}
+
+char *jh_engine_hall_state(jh_engine *e, int64_t now_ms)
+{
+    int began = jh_store_read_begin(e->st);
+    char *s = hall_state_reads(e, now_ms);
+    jh_store_read_end(e->st, began);
+    return s;
+}
+
+int jh_engine_estimate(jh_engine *e, int si, int green, int64_t now_ms, jh_estimate *out)
+{
+    int began = jh_store_read_begin(e->st);
+    int rc = estimate_reads(e, si, green, now_ms, out);
+    jh_store_read_end(e->st, began);
+    return rc;
 }
 
 /* ---------- outbox ---------- */

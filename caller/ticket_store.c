@@ -152,12 +152,12 @@ static const char *const migrate_v2_sql =
     " normal_streak, green_streak, last_finished_id, last_finished_at, last_score, score_run"
 
 enum {
-    Q_BEGIN, Q_COMMIT, Q_ROLLBACK, Q_SAVEPOINT, Q_SAVEPOINT_UNDO, Q_SAVEPOINT_RELEASE,
+    Q_BEGIN, Q_READ_BEGIN, Q_COMMIT, Q_ROLLBACK, Q_SAVEPOINT, Q_SAVEPOINT_UNDO, Q_SAVEPOINT_RELEASE,
     Q_HALL_GET, Q_HALL_SET, Q_SEQ_NEXT, Q_QUEUE_KEY_NEXT,
     Q_NUM_GET, Q_NUM_ISSUE, Q_WAIT_ADD, Q_LAST_CALLED, Q_WAIT_CLEAR_BEFORE, Q_WAIT_CLEAR_DAY,
     Q_T_INSERT, Q_T_UPDATE, Q_T_BY_ID, Q_T_BY_LABEL, Q_HEAD, Q_DIRECTED,
     Q_EXPIRE_BEFORE, Q_EXPIRE_DAY, Q_MEAN,
-    Q_C_ENSURE, Q_C_GET, Q_C_PUT, Q_C_BY_STAFF, Q_C_RESET, Q_PAUSE_END_ALL, Q_SESSION_END_ALL,
+    Q_C_ENSURE, Q_C_GET, Q_C_BRIEF, Q_C_PUT, Q_C_BY_STAFF, Q_C_RESET, Q_PAUSE_END_ALL, Q_SESSION_END_ALL,
     Q_PAUSE_START, Q_PAUSE_END, Q_SESSION_START, Q_SESSION_END, Q_CALL_LOG, Q_LAST_CALLS,
     Q_TRANSFER_LOG,
     Q_CMD_GET, Q_CMD_PUT, Q_CMD_PRUNE,
@@ -168,6 +168,7 @@ enum {
 
 static const char *const sql[Q_COUNT] = {
     [Q_BEGIN] = "BEGIN IMMEDIATE",
+    [Q_READ_BEGIN] = "BEGIN",
     [Q_COMMIT] = "COMMIT",
     [Q_ROLLBACK] = "ROLLBACK",
     [Q_SAVEPOINT] = "SAVEPOINT op",
@@ -221,6 +222,8 @@ static const char *const sql[Q_COUNT] = {
     [Q_C_ENSURE] = "INSERT OR IGNORE INTO counters(" COUNTER_COLS ")"
                    " VALUES(?1, 'closed', '', '', NULL, ?2, '', '', 0, 0, NULL, NULL, 0, 0)",
     [Q_C_GET] = "SELECT " COUNTER_COLS " FROM counters WHERE id = ?1",
+    [Q_C_BRIEF] = "SELECT c.id, c.status, t.id, t.service, t.session_at FROM counters c"
+                  " LEFT JOIN tickets t ON t.id = c.ticket_id",
     [Q_C_PUT] = "UPDATE counters SET status = ?2, staff_id = ?3, staff_name = ?4, ticket_id = ?5,"
                 " since = ?6, message = ?7, pause_reason = ?8, normal_streak = ?9,"
                 " green_streak = ?10, last_finished_id = ?11, last_finished_at = ?12,"
@@ -508,6 +511,23 @@ int jh_store_savepoint_rollback(jh_store *st)
 int jh_store_savepoint_release(jh_store *st)
 {
     return exec_done(st, Q_SAVEPOINT_RELEASE, "release savepoint");
+}
+
+int jh_store_read_begin(jh_store *st)
+{
+    if (!sqlite3_get_autocommit(st->db))
+        return 0;
+    /* No fail(): if it cannot begin, the reads still work one statement at a
+     * time, and the error message stays the one a caller may report. */
+    int rc = sqlite3_step(st->q[Q_READ_BEGIN]);
+    sqlite3_reset(st->q[Q_READ_BEGIN]);
+    return rc == SQLITE_DONE;
+}
+
+void jh_store_read_end(jh_store *st, int began)
+{
+    if (began)
+        jh_store_rollback(st); /* nothing was written: ending it only lets go of the snapshot */
 }
 
 void jh_store_rollback(jh_store *st)
@@ -868,6 +888,39 @@ int jh_store_counter_get(jh_store *st, const char *id, jh_counter_row *c)
 {
     bind_text(stmt(st, Q_C_GET), 1, id);
     return counter_lookup(st, Q_C_GET, c);
+}
+
+/* Index of counter `id` in cfg; rows usually come in the order they were
+ * ensured, i.e. the config's, so the one after `prev` is tried first. */
+static int brief_index(const jh_hall_config *cfg, const char *id, int prev)
+{
+    int next = prev + 1;
+    if (next < cfg->n_counters && strcmp(cfg->counters[next].id, id) == 0)
+        return next;
+    return jh_config_counter_index(cfg, id);
+}
+
+int jh_store_counters_brief(jh_store *st, const jh_hall_config *cfg, jh_counter_brief *out)
+{
+    sqlite3_stmt *s = stmt(st, Q_C_BRIEF);
+    char id[JH_ID_LEN], status[16];
+    int rc, i = -1;
+    memset(out, 0, (size_t)cfg->n_counters * sizeof *out);
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        col_text(s, 0, id, sizeof id);
+        i = brief_index(cfg, id, i);
+        if (i < 0)
+            continue; /* a counter no longer in the config */
+        jh_counter_brief *b = &out[i];
+        b->found = 1;
+        col_text(s, 1, status, sizeof status);
+        b->status = (jh_counter_status)parse_name(counter_status_names, JH_CS_COUNT, status);
+        b->has_ticket = sqlite3_column_type(s, 2) != SQLITE_NULL;
+        col_text(s, 3, b->service, sizeof b->service);
+        b->session_at = sqlite3_column_int64(s, 4);
+    }
+    sqlite3_reset(s);
+    return rc == SQLITE_DONE ? 0 : fail(st, "counters");
 }
 
 int jh_store_counter_put(jh_store *st, const jh_counter_row *c)

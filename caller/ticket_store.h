@@ -153,6 +153,14 @@ int jh_store_set_durable(jh_store *st, int durable);
 int jh_store_begin(jh_store *st); /* BEGIN IMMEDIATE */
 int jh_store_commit(jh_store *st);
 void jh_store_rollback(jh_store *st); /* no-op outside a transaction */
+/* A read transaction around a batch of lookups made outside begin/commit
+ * (the retained states, the tick): one snapshot and one round of WAL locks
+ * instead of one per statement, which at 200 counters was most of a
+ * command's cost. read_begin returns 1 when it began one — hand that to
+ * read_end — and 0 inside a transaction or when it could not (the lookups
+ * then run one by one, with the same results: the engine is the only writer). */
+int jh_store_read_begin(jh_store *st);
+void jh_store_read_end(jh_store *st, int began);
 /* A nested savepoint inside the transaction: undo = everything since it, gone. */
 int jh_store_savepoint(jh_store *st);
 int jh_store_savepoint_rollback(jh_store *st);
@@ -208,6 +216,17 @@ int jh_store_wait_due(jh_store *st, int64_t queued_before, jh_queue_head *rows, 
 int jh_store_counter_ensure(jh_store *st, const char *id, int64_t now_ms);
 int jh_store_counter_get(jh_store *st, const char *id, jh_counter_row *c);
 int jh_store_counter_put(jh_store *st, const jh_counter_row *c);
+/* What the estimator and the hall's live figures need of every counter, read
+ * in one statement instead of a counter and a ticket lookup per counter. */
+typedef struct {
+    int found;                        /* 0: the configured counter has no row */
+    jh_counter_status status;
+    int has_ticket;                   /* its current ticket exists */
+    char service[JH_ID_LEN];          /* of the current ticket */
+    int64_t session_at;               /* of the current ticket */
+} jh_counter_brief;
+/* out[i] describes cfg->counters[i]. */
+int jh_store_counters_brief(jh_store *st, const jh_hall_config *cfg, jh_counter_brief *out);
 /* Another counter where `staff_id` is logged in (not `except_id`). */
 int jh_store_counter_by_staff(jh_store *st, const char *staff_id, const char *except_id,
                               jh_counter_row *c);
