@@ -198,10 +198,10 @@ static void tap_at(jh_kiosk_app *a, int x, int y, int64_t now)
 
 static int pump_events(jh_kiosk_app *a, int64_t now)
 {
-    int x, y, rc;
-    while ((rc = jh_kwin_next_tap(a->win, &x, &y)) > 0)
+    int x, y;
+    while (jh_kwin_next_tap(a->win, &x, &y))
         tap_at(a, x, y, now);
-    return rc < 0 || (a->o.quit_flag && *a->o.quit_flag);
+    return a->o.quit_flag && *a->o.quit_flag; /* only a signal ends the kiosk */
 }
 
 /* ---- drawing and screenshots ----------------------------------------------------------- */

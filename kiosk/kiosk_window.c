@@ -30,8 +30,10 @@ static int open_window(jh_kiosk_window *w, const jh_kiosk_config_screen *ks, con
                        size_t errlen)
 {
     Uint32 flags = SDL_WINDOW_SHOWN;
-    if (ks->fullscreen && strcmp(SDL_GetCurrentVideoDriver(), "dummy") != 0)
+    if (ks->fullscreen && strcmp(SDL_GetCurrentVideoDriver(), "dummy") != 0) {
         flags |= SDL_WINDOW_FULLSCREEN_DESKTOP;
+        SDL_ShowCursor(SDL_DISABLE); /* a touch screen in a hall: no pointer to chase */
+    }
     w->win = SDL_CreateWindow(title, SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, ks->width, ks->height, flags);
     if (w->win)
         w->ren = SDL_CreateRenderer(w->win, -1, SDL_RENDERER_ACCELERATED | SDL_RENDERER_PRESENTVSYNC);
@@ -52,6 +54,9 @@ jh_kiosk_window *jh_kwin_open(const jh_kiosk_config_screen *ks, const char *titl
     jh_kiosk_window *w = calloc(1, sizeof *w);
     if (!w)
         return snprintf(err, errlen, "out of memory"), NULL;
+    /* SIGINT/SIGTERM are the kiosk's own (kiosk_main.c): SDL must not turn them
+     * into a quit event of its own, nor anything else end the kiosk. */
+    SDL_SetHint(SDL_HINT_NO_SIGNAL_HANDLERS, "1");
     int ok = SDL_Init(SDL_INIT_VIDEO) == 0;
     w->sdl_up = ok;
     ok = ok && TTF_Init() == 0 && (w->ttf_up = 1) && (IMG_Init(IMG_INIT_PNG) & IMG_INIT_PNG) != 0;
@@ -64,6 +69,7 @@ jh_kiosk_window *jh_kwin_open(const jh_kiosk_config_screen *ks, const char *titl
         w->draw.r = w->ren;
         w->draw.text = w->text;
         w->draw.recording = record;
+        SDL_StopTextInput(); /* no on-screen keyboard or input method to type into */
         if (w->text && (!record || w->draw.records))
             return w;
         snprintf(err, errlen, "out of memory");
@@ -103,8 +109,9 @@ int jh_kwin_next_tap(jh_kiosk_window *w, int *x, int *y)
     SDL_Event e;
     (void)w;
     while (SDL_PollEvent(&e)) {
-        if (e.type == SDL_QUIT)
-            return -1;
+        /* No way out from the screen: a window close request (Alt-F4, a
+         * desktop's close button), keys and every other input are ignored; the
+         * kiosk ends only on SIGTERM/SIGINT from its service manager. */
         if (e.type == SDL_MOUSEBUTTONDOWN && e.button.button == SDL_BUTTON_LEFT) {
             *x = e.button.x; /* touch panels arrive as mouse events too (SDL synthesises them) */
             *y = e.button.y;

@@ -30,8 +30,9 @@ void jh_kwin_draw(jh_kiosk_window *w, const jh_ui_view *v, jh_ui_buttons *b);
 void jh_kwin_present(jh_kiosk_window *w);
 
 /*
- * The next input: 1 with *x,*y for a tap, 0 when there is none left, -1 when
- * the window was closed.
+ * The next tap: 1 with *x,*y, or 0 when there is none left. Everything else
+ * (keys, other buttons, a request to close the window) is dropped: a citizen
+ * must find no way out of the kiosk to a desktop or shell.
  */
 int jh_kwin_next_tap(jh_kiosk_window *w, int *x, int *y);
 
