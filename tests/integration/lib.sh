@@ -47,6 +47,17 @@ command -v jq >/dev/null || fail "jq not installed"
 
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
+# random_port — a port number from 20000 up to the kernel's ephemeral range
+# (ip_local_port_range, 32768 on Debian). A port picked among ephemeral ones can be
+# taken by some other test's outgoing client connection between the free-port check
+# and the broker's bind; the callers still check that it is free.
+random_port() {
+  local hi
+  hi=$(awk '{print $1}' /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
+  [ "${hi:-0}" -gt 22000 ] 2>/dev/null || hi=32768
+  echo $((20000 + RANDOM % (hi - 20000)))
+}
+
 # A hall open around the clock, so the tests do not depend on the time of day.
 write_config() {
   cat > "$CONF" <<EOF
@@ -102,7 +113,7 @@ EOF
 start_broker() {
   local tries
   for tries in 1 2 3 4 5 6 7 8; do
-    PORT=$((20000 + RANDOM % 40000))
+    PORT=$(random_port)
     port_free "$PORT" || continue
     write_config
     bash "$JH_SOURCE_DIR/scripts/broker-config" --config "$CONF" --out "$BROKER_DIR" \
@@ -127,8 +138,12 @@ restart_broker() {
   mosquitto -c "$BROKER_DIR/mosquitto.conf" 2>>"$T/mosquitto.stderr" &
   BROKER_PID=$!
   local i
-  for i in $(seq 50); do port_free "$PORT" || return 0; sleep 0.1; done
-  fail "broker did not come back"
+  for i in $(seq 150); do
+    port_free "$PORT" || return 0
+    kill -0 "$BROKER_PID" 2>/dev/null || break # it exited: say why, don't wait on
+    sleep 0.1
+  done
+  fail "broker did not come back: $(tail -n 3 "$T/mosquitto.stderr" 2>/dev/null | tr '\n' ' ')"
 }
 
 pw() { head -n 1 "$CRED/$1.pw"; }

@@ -22,7 +22,7 @@ printf '[hall]\nsite = x\n' > "$T/broken.ini"
 one_line_error --config "$T/broken.ini"
 
 note "a wrong password: refused by the broker, logged once, the daemon keeps trying"
-PORT=$((20000 + RANDOM % 40000)); while ! port_free $PORT; do PORT=$((20000 + RANDOM % 40000)); done
+PORT=$(random_port); while ! port_free $PORT; do PORT=$(random_port); done
 write_config
 bash "$JH_SOURCE_DIR/scripts/broker-config" --config "$CONF" --out "$BROKER_DIR" --port "$PORT" --run-as "$(id -un)" >/dev/null
 good_pw=$(pw caller)

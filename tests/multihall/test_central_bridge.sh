@@ -128,7 +128,7 @@ central_wait() {
 # ---------------------------------------------------------------- setup
 # A free port can be taken by someone else before mosquitto binds it: try a few.
 for tries in 1 2 3 4 5 6 7 8; do
-  CENTRAL_PORT=$((20000 + RANDOM % 40000))
+  CENTRAL_PORT=$(random_port)
   port_free "$CENTRAL_PORT" || continue
   write_central
   start_central && break

@@ -50,7 +50,7 @@ if bash "$BROKER_TLS" --broker "$BROKER_DIR" --ca "$T/mixed" 2>/dev/null; then f
 [ ! -e "$BROKER_DIR/conf.d/tls.conf" ] || fail "tls.conf written anyway"
 
 for _ in $(seq 20); do
-  TLS_PORT=$((20000 + RANDOM % 40000))
+  TLS_PORT=$(random_port)
   [ "$TLS_PORT" != "$PLAIN_PORT" ] && port_free "$TLS_PORT" && break
 done
 port_free "$TLS_PORT" || fail "no free port for TLS"
@@ -133,7 +133,7 @@ if try -- -p "$TLS_PORT" -t "$P/status/c01"; then fail "anonymous over TLS"; fi
 note "a caller that trusts another CA says why, also over a slow link"
 stop_caller || fail "caller exit status after SIGTERM"
 for _ in $(seq 20); do
-  SLOW_PORT=$((20000 + RANDOM % 40000))
+  SLOW_PORT=$(random_port)
   [ "$SLOW_PORT" != "$PLAIN_PORT" ] && [ "$SLOW_PORT" != "$TLS_PORT" ] && port_free "$SLOW_PORT" && break
 done
 port_free "$SLOW_PORT" || fail "no free port for the slow link"
