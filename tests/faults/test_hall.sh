@@ -435,7 +435,8 @@ if [ -n "$KIOSK" ]; then
   kill_wait "$EMU_PID"; EMU_PID=""
   s=$(wait_retained status/k2 '.printer == "offline"' 20) ||
     fail "the kiosk never said its printer is gone: $s"
-  for i in $(seq 100); do ls "$T"/kiosk-shots/*-out-of-service.png >/dev/null 2>&1 && break; sleep 0.1; done
+  # The screen may first finish a confirmation or error screen (an 8 s countdown).
+  for i in $(seq 300); do ls "$T"/kiosk-shots/*-out-of-service.png >/dev/null 2>&1 && break; sleep 0.1; done
   ls "$T"/kiosk-shots/*-out-of-service.png >/dev/null 2>&1 || fail "the kiosk did not show out-of-service"
   shots_before=$(ls "$T"/kiosk-shots | wc -l)
   sleep 1
