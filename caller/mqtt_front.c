@@ -27,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
 
 #include "broker_auth.h"
@@ -450,8 +451,11 @@ static void try_connect(jh_front *f, int64_t now)
     if (f->socket_open || now < f->next_attempt_ms)
         return;
     const jh_hall_config *c = f->cfg;
-    int rc = f->ever_opened ? mosquitto_reconnect(f->mosq)
-                            : mosquitto_connect(f->mosq, c->broker_host, c->broker_port, KEEPALIVE_S);
+    /* Asynchronous: a blocking connect to a remote broker that is down would hold
+     * the loop (and the systemd watchdog) for the kernel's TCP timeout; a refusal
+     * or timeout now surfaces in io_round and reaches connection_lost. */
+    int rc = f->ever_opened ? mosquitto_reconnect_async(f->mosq)
+                            : mosquitto_connect_async(f->mosq, c->broker_host, c->broker_port, KEEPALIVE_S);
     if (rc == MOSQ_ERR_SUCCESS) {
         f->ever_opened = 1;
         f->socket_open = 1;
@@ -466,9 +470,10 @@ static void connection_lost(jh_front *f, int rc, int64_t now)
 {
     if (f->logged == LINK_UP)
         log_link(f, LINK_DOWN, link_error(rc));
-    else if (rc == MOSQ_ERR_TLS)
-        /* Over a real network the handshake finishes after mosquitto_connect()
-         * returned, so a refused certificate surfaces here, not in try_connect. */
+    else if (f->logged != LINK_REFUSED || rc == MOSQ_ERR_TLS)
+        /* The connect is asynchronous: a refused TCP connection or certificate
+         * surfaces here, not in try_connect. After a refused login the broker
+         * closes the socket; that is not news. */
         log_link(f, LINK_UNREACHABLE, link_error(rc));
     if (f->socket_open)
         mosquitto_disconnect(f->mosq); /* closes the socket if the library has not */
@@ -478,6 +483,17 @@ static void connection_lost(jh_front *f, int rc, int64_t now)
 }
 
 /* ---- the loop ---- */
+
+/* Why an asynchronous connect failed (refused, no route, timed out), as errno. */
+static int connect_failure(int sock)
+{
+    int err = 0;
+    socklen_t len = sizeof err;
+    if (getsockopt(sock, SOL_SOCKET, SO_ERROR, &err, &len) < 0 || err == 0)
+        return MOSQ_ERR_CONN_LOST;
+    errno = err;
+    return MOSQ_ERR_ERRNO;
+}
 
 /* One poll round on the broker socket; returns 0 or a libmosquitto error. */
 static int io_round(jh_front *f, int timeout_ms)
@@ -493,9 +509,14 @@ static int io_round(jh_front *f, int timeout_ms)
     if (poll(&p, 1, timeout_ms) < 0)
         return errno == EINTR ? MOSQ_ERR_SUCCESS : MOSQ_ERR_ERRNO;
     int rc = MOSQ_ERR_SUCCESS;
+    if (!f->connected && (p.revents & (POLLERR | POLLHUP)))
+        return connect_failure(sock); /* the library would only call it a protocol error */
     if (p.revents & (POLLIN | POLLERR | POLLHUP))
         rc = mosquitto_loop_read(f->mosq, 1);
-    if (rc == MOSQ_ERR_SUCCESS && mosquitto_socket(f->mosq) >= 0 && mosquitto_want_write(f->mosq))
+    /* Until CONNACK the socket may still be connecting: write only when poll says
+     * it can take bytes (writing earlier fails the attempt as a protocol error). */
+    if (rc == MOSQ_ERR_SUCCESS && mosquitto_socket(f->mosq) >= 0 && mosquitto_want_write(f->mosq) &&
+        (f->connected || (p.revents & POLLOUT)))
         rc = mosquitto_loop_write(f->mosq, 1);
     return rc;
 }
