@@ -25,13 +25,13 @@
 #include "dispatch.h"
 #include "ewt.h"
 #include "hall_time.h"
+#include "rating_rule.h"
 #include "ticket_store.h"
 
 #define LAST_CALLED_MAX 10
 #define COMMAND_KEEP_MS (48LL * 3600 * 1000) /* resends come within seconds; two days is ample */
 #define EVENT_KEEP_MS (7LL * 24 * 3600 * 1000)
 #define TOO_FAST_MS 1000
-#define IDENTICAL_RUN 5
 #define ALERT_BATCH 64 /* long-wait alerts per tick; the rest follow on the next ticks */
 
 struct jh_engine {
@@ -991,16 +991,20 @@ static int rating_target(op_ctx *x, const jh_counter_row *c, jh_ticket *t)
 }
 
 /* Flags per REQUIREMENTS.md (擅自按键评价): staff keypad, too fast, identical run. */
-static void rating_flags(op_ctx *x, jh_counter_row *c, jh_ticket *t, cJSON *flags)
+static int rating_flags(op_ctx *x, jh_counter_row *c, jh_ticket *t, cJSON *flags)
 {
     int score = x->cmd->score;
+    int64_t others[6];
+    if (jh_store_scores_others(x->st, x->day, c->id, others) < 0 ||
+        jh_store_score_add(x->st, x->day, c->id, score) < 0)
+        return -1;
     c->score_run = c->last_score == score ? c->score_run + 1 : 1;
     c->last_score = score;
     if (x->cmd->rate_source == JH_RATE_SRC_STAFF_KEYPAD)
         cJSON_AddItemToArray(flags, cJSON_CreateString("staff-keypad"));
     if (x->now - t->finished_at < TOO_FAST_MS)
         cJSON_AddItemToArray(flags, cJSON_CreateString("too-fast"));
-    if (c->score_run >= IDENTICAL_RUN)
+    if (jh_rating_run_suspicious(score, c->score_run, others))
         cJSON_AddItemToArray(flags, cJSON_CreateString("identical-run"));
     char *text = cJSON_PrintUnformatted(flags);
     snprintf(t->rating_flags, sizeof t->rating_flags, "%s", text ? text : "[]");
@@ -1008,6 +1012,7 @@ static void rating_flags(op_ctx *x, jh_counter_row *c, jh_ticket *t, cJSON *flag
     t->rating = score;
     t->rated_at = x->now;
     t->rating_suspicious = cJSON_GetArraySize(flags) > 0;
+    return 0;
 }
 
 static int op_rate(op_ctx *x)
@@ -1021,12 +1026,11 @@ static int op_rate(op_ctx *x)
         return rc;
     cJSON *ev = event_begin(x);
     cJSON *flags = cJSON_CreateArray();
-    if (!ev || !flags) {
+    if (!ev || !flags || rating_flags(x, &c, &t, flags) < 0) {
         cJSON_Delete(ev);
         cJSON_Delete(flags);
         return -1;
     }
-    rating_flags(x, &c, &t, flags);
     cJSON_AddStringToObject(ev, "ticket", t.label);
     add_counter_ident(x, ev, c.id);
     cJSON_AddStringToObject(ev, "staff_id", t.staff_id);

@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define SCHEMA_VERSION 3
+#define SCHEMA_VERSION 4
 #define WAIT_BUCKET_CAP (JH_WAIT_BUCKETS - 1)
 #define STR_(x) #x
 #define STR(x) STR_(x) /* a macro's value as SQL text: STR(WAIT_BUCKET_CAP) is "(2880 - 1)" */
@@ -97,6 +97,19 @@ static const char *const schema_sql =
  * NTP correction) put newcomers ahead of people already waiting. The hall row
  * now remembers the last place handed out; filled in from the tickets once.
  */
+/*
+ * Version 4 — the day's ratings per counter and score, so the identical-run
+ * test (rating_rule.h) can weigh a run against how common its score is at the
+ * other counters without scanning the day's tickets. Filled in once.
+ */
+static const char *const migrate_v4_sql =
+    "CREATE TABLE day_scores("
+    " day INTEGER NOT NULL, counter TEXT NOT NULL, score INTEGER NOT NULL, n INTEGER NOT NULL,"
+    " PRIMARY KEY(day, counter, score)) WITHOUT ROWID;"
+    "INSERT INTO day_scores(day, counter, score, n)"
+    " SELECT day, counter, rating, count(*) FROM tickets"
+    " WHERE rating BETWEEN 1 AND 5 AND counter IS NOT NULL GROUP BY day, counter, rating;";
+
 static const char *const migrate_v3_sql =
     "ALTER TABLE hall ADD COLUMN last_queue_key INTEGER NOT NULL DEFAULT 0;"
     "UPDATE hall SET last_queue_key = (SELECT COALESCE(MAX(queue_key), 0) FROM tickets);";
@@ -162,7 +175,7 @@ enum {
     Q_TRANSFER_LOG,
     Q_CMD_GET, Q_CMD_PUT, Q_CMD_PRUNE,
     Q_EV_ADD, Q_EV_NEXT, Q_EV_ACK, Q_EV_PRUNE,
-    Q_STATS_ADD, Q_STATS_GET, Q_STATS_EXPIRE_BEFORE, Q_HIST_ADD, Q_HIST_GET, Q_WAIT_DUE,
+    Q_STATS_ADD, Q_STATS_GET, Q_STATS_EXPIRE_BEFORE, Q_HIST_ADD, Q_HIST_GET, Q_WAIT_DUE, Q_SCORE_ADD, Q_SCORES_OTHERS,
     Q_COUNT
 };
 
@@ -279,6 +292,10 @@ static const char *const sql[Q_COUNT] = {
     [Q_HIST_ADD] = "INSERT INTO wait_hist(day, bucket, n) VALUES(?1, ?2, 1)"
                    " ON CONFLICT(day, bucket) DO UPDATE SET n = n + 1",
     [Q_HIST_GET] = "SELECT bucket, n FROM wait_hist WHERE day = ?1 ORDER BY bucket",
+    [Q_SCORE_ADD] = "INSERT INTO day_scores(day, counter, score, n) VALUES(?1, ?2, ?3, 1)"
+                    " ON CONFLICT(day, counter, score) DO UPDATE SET n = n + 1",
+    [Q_SCORES_OTHERS] = "SELECT score, sum(n) FROM day_scores WHERE day = ?1 AND counter <> ?2"
+                        " GROUP BY score",
     /* Written against tickets_wait_alert: only tickets not yet alerted are visited. */
     [Q_WAIT_DUE] = "SELECT id, queue_key FROM tickets WHERE status = 'waiting' AND wait_alerted = 0"
                    " AND queue_key <= ?1 ORDER BY queue_key, id LIMIT ?2",
@@ -422,6 +439,8 @@ static int migrate(jh_store *st)
         rc = sqlite3_exec(st->db, migrate_v2_sql, NULL, NULL, &msg);
     if (rc == SQLITE_OK && version < 3)
         rc = sqlite3_exec(st->db, migrate_v3_sql, NULL, NULL, &msg);
+    if (rc == SQLITE_OK && version < 4)
+        rc = sqlite3_exec(st->db, migrate_v4_sql, NULL, NULL, &msg);
     if (rc == SQLITE_OK)
         rc = sqlite3_exec(st->db, "UPDATE hall SET schema_version = " STR(SCHEMA_VERSION) "; COMMIT",
                           NULL, NULL, &msg);
@@ -1190,6 +1209,32 @@ int jh_store_wait_hist_get(jh_store *st, int day, int *counts)
     }
     sqlite3_reset(s);
     return rc == SQLITE_DONE ? 0 : fail(st, "wait histogram");
+}
+
+int jh_store_score_add(jh_store *st, int day, const char *counter, int score)
+{
+    sqlite3_stmt *s = stmt(st, Q_SCORE_ADD);
+    sqlite3_bind_int(s, 1, day);
+    sqlite3_bind_text(s, 2, counter, -1, SQLITE_STATIC);
+    sqlite3_bind_int(s, 3, score);
+    return exec_done(st, Q_SCORE_ADD, "day scores");
+}
+
+int jh_store_scores_others(jh_store *st, int day, const char *counter, int64_t others[6])
+{
+    sqlite3_stmt *s = stmt(st, Q_SCORES_OTHERS);
+    int rc;
+    for (int i = 0; i < 6; i++)
+        others[i] = 0;
+    sqlite3_bind_int(s, 1, day);
+    sqlite3_bind_text(s, 2, counter, -1, SQLITE_STATIC);
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        int score = sqlite3_column_int(s, 0);
+        if (score >= 1 && score <= 5)
+            others[score] = sqlite3_column_int64(s, 1);
+    }
+    sqlite3_reset(s);
+    return rc == SQLITE_DONE ? 0 : fail(st, "day scores");
 }
 
 int jh_store_wait_due(jh_store *st, int64_t queued_before, jh_queue_head *rows, int max, int *n)

@@ -210,6 +210,10 @@ int jh_store_wait_hist_add(jh_store *st, int day, int wait_s);
 int jh_store_wait_hist_get(jh_store *st, int day, int *counts);
 /* Waiting tickets (any day) queued at or before `queued_before` that have had no
  * long-wait alert, oldest first, at most max. */
+/* Ratings per (day, counter, score): add one; read the day's counts at every
+ * counter but `counter`, others[1..5] ([0] unused). */
+int jh_store_score_add(jh_store *st, int day, const char *counter, int score);
+int jh_store_scores_others(jh_store *st, int day, const char *counter, int64_t others[6]);
 int jh_store_wait_due(jh_store *st, int64_t queued_before, jh_queue_head *rows, int max, int *n);
 
 /* Counters. A row exists for every configured counter (ensure at open). */

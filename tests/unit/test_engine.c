@@ -630,15 +630,17 @@ static void test_rating(void **state)
     assert_string_equal(js(r, "ticket"), "A002");
     assert_string_equal(flags_text(r, fl, sizeof fl), "[\"staff-keypad\"]");
     cJSON_Delete(r);
-    /* identical scores in a row: the 5th and later are flagged (4 so far: 4,5 then 5,5,5) */
-    for (int i = 0; i < 4; i++) {
+    /* identical scores in a row: no other counter has ratings yet, so a 5 is
+     * taken to be as common as any score (1 in 5) and the 6th in a row is
+     * flagged (0.2^5 < 1/1000, rating_rule.h) */
+    for (int i = 0; i < 5; i++) {
         f->now += 60 * SEC;
         fx_call_next(f, "c03", t);
         f->now += 5 * SEC;
         r = rate(f, "c03", NULL, 5, JH_RATE_SRC_PAD);
         int run = i + 2; /* staff-keypad 5 started the run */
-        assert_int_equal(cJSON_IsTrue(cJSON_GetObjectItem(r, "suspicious")), run >= 5);
-        if (run >= 5)
+        assert_int_equal(cJSON_IsTrue(cJSON_GetObjectItem(r, "suspicious")), run >= 6);
+        if (run >= 6)
             assert_string_equal(flags_text(r, fl, sizeof fl), "[\"identical-run\"]");
         cJSON_Delete(r);
     }
@@ -646,6 +648,40 @@ static void test_rating(void **state)
     assert_int_equal((int)fx_num(ev, "score"), 5);
     assert_string_equal(js(ev, "counter"), "c03");
     cJSON_Delete(ev);
+    fx_free(f);
+}
+
+/* Serves one ticket at `counter` and rates it `score` from the pad a minute later. */
+static int serve_and_rate(fx *f, const char *counter, int score)
+{
+    char t[16];
+    fx_take_ok(f, "A", JH_PRIO_NONE, NULL);
+    fx_call_next(f, counter, t);
+    f->now += 60 * SEC;
+    fx_ok(fx_counter(f, counter, JH_OP_FINISH));
+    f->now += 5 * SEC;
+    cJSON *r = rate(f, counter, NULL, score, JH_RATE_SRC_PAD);
+    int suspicious = cJSON_IsTrue(cJSON_GetObjectItem(r, "suspicious"));
+    cJSON_Delete(r);
+    return suspicious;
+}
+
+/* How long a run must be depends on how common its score is at the OTHER counters. */
+static void test_rating_run_weighs_other_counters(void **state)
+{
+    (void)state;
+    fx *f = fx_new(FX_STRICT);
+    fx_login(f, "c01", "s1");
+    fx_login(f, "c03", "s3");
+    /* c01's 5s: the other counters have none yet, so from the 6th they are flagged */
+    for (int i = 1; i <= 20; i++)
+        assert_int_equal(serve_and_rate(f, "c01", 5), i >= 6);
+    /* at c03, 5s are now ordinary (22 in 30 with the prior): a run is flagged from 24 on */
+    for (int i = 1; i <= 24; i++)
+        assert_int_equal(serve_and_rate(f, "c03", 5), i >= 24);
+    /* while 1s stay rare (2 in 30 with the prior): five in a row are flagged */
+    for (int i = 1; i <= 5; i++)
+        assert_int_equal(serve_and_rate(f, "c03", 1), i >= 5);
     fx_free(f);
 }
 
@@ -702,6 +738,7 @@ int main(void)
         cmocka_unit_test(test_call_specific_ticket),
         cmocka_unit_test(test_flag_makes_green),
         cmocka_unit_test(test_rating),
+        cmocka_unit_test(test_rating_run_weighs_other_counters),
         cmocka_unit_test(test_admin_notice_and_end_day),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
