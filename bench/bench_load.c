@@ -425,15 +425,16 @@ static void pump(bench *b, int timeout_ms)
 
 static int open_link(bench *b, link_t *l, const char *own_name, const char *reply_id)
 {
-    char user[JH_ID_LEN], pw[JH_PASSWORD_LEN], err[512];
-    if (jh_broker_login(b->cfg, own_name, user, sizeof user, pw, sizeof pw, err, sizeof err) < 0) {
+    char user[JH_ID_LEN], pw[JH_PASSWORD_LEN], err[512], client_id[JH_CLIENT_ID_LEN], suffix[JH_TOPIC_LEN];
+    snprintf(suffix, sizeof suffix, "bench-%s-%d", reply_id, (int)getpid());
+    if (jh_broker_login(b->cfg, own_name, user, sizeof user, pw, sizeof pw, err, sizeof err) < 0 ||
+        jh_client_id(client_id, sizeof client_id, user, suffix, err, sizeof err) < 0) {
         fprintf(stderr, PROG ": %s\n", err);
         return -1;
     }
     snprintf(l->reply_id, sizeof l->reply_id, "%s", reply_id);
-    char suffix[JH_TOPIC_LEN];
     snprintf(suffix, sizeof suffix, "reply/%s", reply_id);
-    l->m = mosquitto_new(NULL, true, b);
+    l->m = mosquitto_new(client_id, true, b);
     if (!l->m || jh_topic(l->reply_topic, sizeof l->reply_topic, b->cfg->site, suffix) < 0)
         return -1;
     b->n_links++; /* counted now, so the exit path destroys it whatever happens next */

@@ -18,6 +18,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
+
+#include "broker_auth.h"
 
 typedef struct {
     const char *host, *site, *cred_dir, *kiosk, *service, *bare_user;
@@ -68,10 +71,15 @@ static int read_password(const char *dir, const char *user, char *out, size_t le
 
 static struct mosquitto *connect_as(const options *o, const char *user, waiter *w, const char *sub)
 {
-    char pw[256];
+    char pw[256], client_id[JH_CLIENT_ID_LEN], suffix[32], err[256];
+    snprintf(suffix, sizeof suffix, "bench-%d", (int)getpid());
     if (read_password(o->cred_dir, user, pw, sizeof pw) < 0)
         return NULL;
-    struct mosquitto *m = mosquitto_new(NULL, true, w);
+    if (jh_client_id(client_id, sizeof client_id, user, suffix, err, sizeof err) < 0) {
+        fprintf(stderr, "bench_roundtrip: %s\n", err);
+        return NULL;
+    }
+    struct mosquitto *m = mosquitto_new(client_id, true, w);
     if (!m)
         return NULL;
     mosquitto_username_pw_set(m, user, pw);

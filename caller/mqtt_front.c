@@ -615,10 +615,11 @@ jh_front *jh_front_new(const jh_hall_config *cfg, jh_engine *engine, const char 
     f->backoff_ms = BACKOFF_MIN_MS;
     snprintf(f->version, sizeof f->version, "%s", version);
     jh_time_iso8601(jh_time_now_ms(), f->started_at, sizeof f->started_at);
-    char client_id[JH_ID_LEN + 32];
-    snprintf(client_id, sizeof client_id, "jiaohao-caller-%s", cfg->site);
+    /* Stable across restarts: its persistent session keeps the commands sent while it is down. */
+    char client_id[JH_CLIENT_ID_LEN];
     mosquitto_lib_init();
-    if (jh_topic(f->status_topic, sizeof f->status_topic, cfg->site, "status/caller") < 0 ||
+    if (jh_client_id(client_id, sizeof client_id, jh_broker_user(cfg, "caller"), cfg->site, err, errlen) < 0 ||
+        jh_topic(f->status_topic, sizeof f->status_topic, cfg->site, "status/caller") < 0 ||
         !(f->mosq = mosquitto_new(client_id, false, f))) {
         snprintf(err, errlen, "cannot create the MQTT client for site '%s'", cfg->site);
         jh_front_free(f);

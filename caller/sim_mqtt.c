@@ -142,8 +142,10 @@ static int pump_until(jh_sim_mqtt *m, conn *focus, done_fn done, int timeout_ms,
 static int setup_client(jh_sim_mqtt *m, conn *k, char *err, size_t errlen)
 {
     const jh_hall_config *c = m->cfg;
-    char id[JH_ID_LEN + 32], user[JH_ID_LEN], password[JH_PASSWORD_LEN];
-    snprintf(id, sizeof id, "jh-sim-%s-%ld", k->device, (long)getpid());
+    char id[JH_CLIENT_ID_LEN], sfx[JH_ID_LEN + 32], user[JH_ID_LEN], password[JH_PASSWORD_LEN];
+    snprintf(sfx, sizeof sfx, "sim-%s-%ld", k->device, (long)getpid());
+    if (jh_client_id(id, sizeof id, jh_broker_user(c, k->device), sfx, err, errlen) < 0)
+        return -1;
     if (!(k->mosq = mosquitto_new(id, true, k))) {
         snprintf(err, errlen, "cannot create an MQTT client");
         return -1;

@@ -25,10 +25,26 @@ int jh_read_first_line(const char *path, char *out, size_t outlen, char *err, si
     return 0;
 }
 
+const char *jh_broker_user(const jh_hall_config *cfg, const char *own_name)
+{
+    return cfg->broker_user[0] ? cfg->broker_user : own_name;
+}
+
+int jh_client_id(char *buf, size_t len, const char *user, const char *suffix, char *err, size_t errlen)
+{
+    int n = suffix && suffix[0] ? snprintf(buf, len, "%s:%s", user, suffix) : snprintf(buf, len, "%s", user);
+    if (n < 0 || (size_t)n >= len || n >= JH_CLIENT_ID_LEN) {
+        snprintf(err, errlen, "the MQTT client id for broker user '%s' would be longer than %d bytes", user,
+                 JH_CLIENT_ID_LEN - 1);
+        return -1;
+    }
+    return 0;
+}
+
 int jh_broker_login(const jh_hall_config *cfg, const char *own_name, char *user, size_t userlen,
                     char *password, size_t pwlen, char *err, size_t errlen)
 {
-    snprintf(user, userlen, "%s", cfg->broker_user[0] ? cfg->broker_user : own_name);
+    snprintf(user, userlen, "%s", jh_broker_user(cfg, own_name));
     password[0] = '\0';
     if (cfg->broker_password[0]) {
         snprintf(password, pwlen, "%s", cfg->broker_password);

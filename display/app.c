@@ -136,7 +136,7 @@ static int credentials(jh_app *a, char *user, size_t userlen, char *pw, size_t p
 
 static int open_link(jh_app *a, char *err, size_t errlen)
 {
-    char user[JH_ID_LEN], pw[JH_PASSWORD_LEN], client_id[96];
+    char user[JH_ID_LEN], pw[JH_PASSWORD_LEN], client_id[JH_CLIENT_ID_LEN], id_sfx[JH_ID_LEN + 16];
     static const char *sfx[3] = {"state/#", "event/#", "status/caller"};
     if (credentials(a, user, sizeof user, pw, sizeof pw, err, errlen) < 0)
         return -1;
@@ -144,7 +144,9 @@ static int open_link(jh_app *a, char *err, size_t errlen)
                        .password = pw[0] ? pw : NULL, .client_id = client_id,
                        .cafile = a->cfg->broker_cafile, .certfile = a->cfg->broker_certfile,
                        .keyfile = a->cfg->broker_keyfile, .n_topics = 3};
-    snprintf(client_id, sizeof client_id, "jh-display-%s-%d", a->dc.id, (int)getpid());
+    snprintf(id_sfx, sizeof id_sfx, "%s-%d", a->dc.id, (int)getpid());
+    if (jh_client_id(client_id, sizeof client_id, user, id_sfx, err, errlen) < 0)
+        return -1;
     for (int i = 0; i < 3; i++) {
         jh_topic(a->topics[i], sizeof a->topics[i], a->cfg->site, sfx[i]);
         lo.topics[i] = a->topics[i];

@@ -147,10 +147,11 @@ static void on_notice(void *user, jh_log_level level, const char *text)
 static int open_link(daemon_ctx *d, char *err, size_t errlen)
 {
     const jh_hall_config *c = d->hall;
-    char user[JH_ID_LEN], pw[JH_PASSWORD_LEN], client_id[JH_ID_LEN + 32];
+    char user[JH_ID_LEN], pw[JH_PASSWORD_LEN], client_id[JH_CLIENT_ID_LEN];
     if (jh_broker_login(c, "bridge", user, sizeof user, pw, sizeof pw, err, errlen) < 0)
         return -1;
-    snprintf(client_id, sizeof client_id, "jiaohao-bridge-%s", d->bc.id);
+    if (jh_client_id(client_id, sizeof client_id, user, d->bc.id, err, errlen) < 0)
+        return -1;
     jh_link_opts lo = {.host = c->broker_host, .port = c->broker_port, .user = user, .password = pw,
                        .client_id = client_id, .cafile = c->broker_cafile,
                        .certfile = c->broker_certfile, .keyfile = c->broker_keyfile,

@@ -82,7 +82,7 @@ static void on_session(void *user)
 static int open_link(jh_kiosk_app *a, char *err, size_t errlen)
 {
     const char *id = a->kiosk->id;
-    char user[JH_ID_LEN], pw[JH_PASSWORD_LEN], client_id[96], sfx[JH_TOPIC_LEN];
+    char user[JH_ID_LEN], pw[JH_PASSWORD_LEN], client_id[JH_CLIENT_ID_LEN], sfx[JH_TOPIC_LEN];
     if (jh_broker_login(a->cfg, id, user, sizeof user, pw, sizeof pw, err, errlen) < 0)
         return -1;
     snprintf(sfx, sizeof sfx, "kiosk/%s/cmd", id);
@@ -93,7 +93,9 @@ static int open_link(jh_kiosk_app *a, char *err, size_t errlen)
     jh_topic(a->t_reply, sizeof a->t_reply, a->cfg->site, sfx);
     jh_topic(a->t_state, sizeof a->t_state, a->cfg->site, "state/#");
     jh_topic(a->t_caller, sizeof a->t_caller, a->cfg->site, "status/caller");
-    snprintf(client_id, sizeof client_id, "jh-kiosk-%s-%d", id, (int)getpid());
+    snprintf(sfx, sizeof sfx, "%d", (int)getpid());
+    if (jh_client_id(client_id, sizeof client_id, user, sfx, err, errlen) < 0)
+        return -1;
     jh_link_opts lo = {.host = a->cfg->broker_host, .port = a->cfg->broker_port, .user = user,
                        .password = pw[0] ? pw : NULL, .client_id = client_id, .cafile = a->cfg->broker_cafile,
                        .certfile = a->cfg->broker_certfile, .keyfile = a->cfg->broker_keyfile,

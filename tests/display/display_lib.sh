@@ -15,9 +15,9 @@ mkdir -p "$SHOTS"
 DISPLAY_PID=""
 
 # pubr SUFFIX JSON — a retained QoS 1 message from the caller user.
-pubr() { mosquitto_pub -h 127.0.0.1 -p "$PORT" -u caller -P "$(pw caller)" -q 1 -r -t "$P/$1" -m "$2"; }
+pubr() { mosquitto_pub -h 127.0.0.1 -p "$PORT" -u caller -P "$(pw caller)" -I caller: -q 1 -r -t "$P/$1" -m "$2"; }
 # clear SUFFIX — removes a retained message.
-clear_retained() { mosquitto_pub -h 127.0.0.1 -p "$PORT" -u caller -P "$(pw caller)" -q 1 -r -n -t "$P/$1"; }
+clear_retained() { mosquitto_pub -h 127.0.0.1 -p "$PORT" -u caller -P "$(pw caller)" -I caller: -q 1 -r -n -t "$P/$1"; }
 
 # The test hall (lib.sh) has counters c01, c02; the boards below need c03 too.
 add_displays() {

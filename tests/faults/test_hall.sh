@@ -158,7 +158,7 @@ listen_replies c02
 # A persistent session (-c): what the broker holds for it survives its restarts,
 # like a board that must not miss a call.
 : > "$T/events.log"
-mosquitto_sub -h 127.0.0.1 -p "$PORT" -u display -P "$(pw display)" -q 1 -c -i jh-faults-events \
+mosquitto_sub -h 127.0.0.1 -p "$PORT" -u display -P "$(pw display)" -q 1 -c -i display:faults-events \
   -t "$P/event/#" -F '%t %p' >> "$T/events.log" 2>>"$T/events.err" &
 EVENTS_PID=$!
 for i in $(seq 100); do

@@ -47,11 +47,11 @@ burst() {
     done > "$T/$name-$u.cmds"
   done
   BURST_PIDS=()
-  mosquitto_pub -h 127.0.0.1 -p "$PORT" -u k1 -P "$(pw k1)" -q 1 -t "$P/kiosk/k1/cmd" -l \
+  mosquitto_pub -h 127.0.0.1 -p "$PORT" -u k1 -P "$(pw k1)" -I k1: -q 1 -t "$P/kiosk/k1/cmd" -l \
     < "$T/$name-k1.cmds" 2>/dev/null &
   BURST_PIDS+=($!)
   for u in c01 c02; do
-    mosquitto_pub -h 127.0.0.1 -p "$PORT" -u "$u" -P "$(pw "$u")" -q 1 -t "$P/counter/$u/cmd" -l \
+    mosquitto_pub -h 127.0.0.1 -p "$PORT" -u "$u" -P "$(pw "$u")" -I "$u:" -q 1 -t "$P/counter/$u/cmd" -l \
       < "$T/$name-$u.cmds" 2>/dev/null &
     BURST_PIDS+=($!)
   done

@@ -6,12 +6,19 @@
 # mosquitto_pub/mosquitto_sub and jq. Everything is removed by an EXIT trap,
 # including processes, so a failing test leaves nothing behind.
 #
-# Environment: JH_BIN_DIR (where jiaohao-caller is), JH_SOURCE_DIR (the repo).
+# Environment: JH_BIN_DIR (where jiaohao-caller is), JH_SOURCE_DIR (the repo),
+# JH_BROKER_PLUGIN (the broker's client-id guard; default: lib/ of the build
+# JH_BIN_DIR belongs to, so an ASan build tests its own, unsanitized, copy).
+#
+# Every mosquitto_pub/sub here connects with the client id "<user>:<pid>" (-I
+# "<user>:"), the only ids the broker's plugin accepts from a user.
 set -euo pipefail
 
 : "${JH_SOURCE_DIR:=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
 : "${JH_BIN_DIR:=$JH_SOURCE_DIR/build/bin}"
 CALLER_BIN="$JH_BIN_DIR/jiaohao-caller"
+: "${JH_BROKER_PLUGIN:=$(dirname "$JH_BIN_DIR")/lib/jh_broker_guard.so}"
+export JH_BROKER_PLUGIN # scripts/broker-config, also when a test runs scripts that run it
 
 T=$(mktemp -d /tmp/jh-it.XXXXXX)
 SITE=test-hall
@@ -42,6 +49,7 @@ cleanup() {
 trap cleanup EXIT
 
 [ -x "$CALLER_BIN" ] || fail "no $CALLER_BIN (build first, or set JH_BIN_DIR)"
+[ -r "$JH_BROKER_PLUGIN" ] || fail "no $JH_BROKER_PLUGIN (build first, or set JH_BROKER_PLUGIN)"
 command -v mosquitto >/dev/null || fail "mosquitto not installed"
 command -v jq >/dev/null || fail "jq not installed"
 
@@ -149,11 +157,11 @@ restart_broker() {
 pw() { head -n 1 "$CRED/$1.pw"; }
 
 # pub USER TOPIC-SUFFIX PAYLOAD — one QoS 1 publish as USER.
-pub() { mosquitto_pub -h 127.0.0.1 -p "$PORT" -u "$1" -P "$(pw "$1")" -q 1 -t "$P/$2" -m "$3"; }
+pub() { mosquitto_pub -h 127.0.0.1 -p "$PORT" -u "$1" -P "$(pw "$1")" -I "$1:" -q 1 -t "$P/$2" -m "$3"; }
 
 # retained USER TOPIC-SUFFIX — the retained payload(s), "topic payload" per line.
 retained() {
-  mosquitto_sub -h 127.0.0.1 -p "$PORT" -u "$1" -P "$(pw "$1")" -t "$P/$2" \
+  mosquitto_sub -h 127.0.0.1 -p "$PORT" -u "$1" -P "$(pw "$1")" -I "$1:" -t "$P/$2" \
     --retained-only -W 1 -F '%t %p' 2>/dev/null || true
 }
 
@@ -166,7 +174,7 @@ state() { retained "$1" "$2" | head -n 1 | cut -d' ' -f2-; }
 listen() {
   local name=$1 user=$2 filter=$3 probe_topic=$4
   : > "$T/$name.log"
-  mosquitto_sub -h 127.0.0.1 -p "$PORT" -u "$user" -P "$(pw "$user")" -q 1 -t "$P/$filter" \
+  mosquitto_sub -h 127.0.0.1 -p "$PORT" -u "$user" -P "$(pw "$user")" -I "$user:" -q 1 -t "$P/$filter" \
     -F '%t %p' >> "$T/$name.log" 2>>"$T/$name.err" &
   BG_PIDS+=($!)
   local i

@@ -15,7 +15,7 @@ note "anonymous and wrong-password clients are refused"
 if out=$(mosquitto_pub -h 127.0.0.1 -p "$PORT" -q 1 -t "$P/kiosk/k1/cmd" -m '{}' 2>&1); then
   fail "anonymous publish accepted"; fi
 grep -qi "not authori" <<<"$out" || fail "anonymous: unexpected error: $out"
-if mosquitto_pub -h 127.0.0.1 -p "$PORT" -u c01 -P wrong -q 1 -t "$P/counter/c01/cmd" -m '{}' 2>/dev/null; then
+if mosquitto_pub -h 127.0.0.1 -p "$PORT" -u c01 -P wrong -I c01: -q 1 -t "$P/counter/c01/cmd" -m '{}' 2>/dev/null; then
   fail "wrong password accepted"; fi
 if mosquitto_sub -h 127.0.0.1 -p "$PORT" -t "$P/#" -W 1 -C 1 2>/dev/null; then
   fail "anonymous subscribe accepted"; fi
@@ -41,7 +41,7 @@ expect '.open == true and (.fake | not)' "$(state display state/hall)" "state/ha
 
 note "a counter cannot read another device's replies"
 : > "$T/snoop.log"
-mosquitto_sub -h 127.0.0.1 -p "$PORT" -u c01 -P "$(pw c01)" -t "$P/reply/k1" -t "$P/reply/#" -t "$P/kiosk/+/cmd" \
+mosquitto_sub -h 127.0.0.1 -p "$PORT" -u c01 -P "$(pw c01)" -I c01: -t "$P/reply/k1" -t "$P/reply/#" -t "$P/kiosk/+/cmd" \
   -F '%t %p' >> "$T/snoop.log" 2>/dev/null &
 BG_PIDS+=($!)
 sleep 0.3
@@ -88,4 +88,19 @@ printf '[hall]\nsite = Bad_Site\n[counter c01]\n' > "$T/bad.ini"
 if bash "$JH_SOURCE_DIR/scripts/broker-config" --config "$T/bad.ini" --out "$T/x" 2>/dev/null; then fail "bad site accepted"; fi
 printf '[hall]\nsite = ok\n[counter admin]\n' > "$T/bad.ini"
 if bash "$JH_SOURCE_DIR/scripts/broker-config" --config "$T/bad.ini" --out "$T/x" 2>/dev/null; then fail "reserved id accepted"; fi
+
+note "broker-config loads the client-id plugin, and writes nothing without it"
+grep -qx "plugin $JH_BROKER_PLUGIN" "$BROKER_DIR/mosquitto.conf" || fail "no plugin line for $JH_BROKER_PLUGIN"
+no_plugin() { # HOW ERR — one line naming the missing file and what to do; nothing written
+  [ "$(wc -l <<<"$2")" -eq 1 ] && grep -q "no broker plugin at $T/none.so.*build" <<<"$2" ||
+    fail "unclear refusal without the plugin ($1): $2"
+  [ ! -e "$T/x" ] || fail "broker-config wrote $T/x without a plugin ($1)"
+}
+if err=$(JH_BROKER_PLUGIN=$T/none.so bash "$JH_SOURCE_DIR/scripts/broker-config" --config "$CONF" \
+           --out "$T/x" 2>&1 >/dev/null); then fail "a missing JH_BROKER_PLUGIN accepted"; fi
+no_plugin JH_BROKER_PLUGIN "$err"
+# --plugin wins over the environment (lib.sh exports a good one)
+if err=$(bash "$JH_SOURCE_DIR/scripts/broker-config" --config "$CONF" --out "$T/x" --plugin "$T/none.so" \
+           2>&1 >/dev/null); then fail "a missing --plugin accepted"; fi
+no_plugin --plugin "$err"
 echo "PASS"

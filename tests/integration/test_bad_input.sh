@@ -21,7 +21,7 @@ refused_anon() { # FILE-OR-TEXT CODE
   local n0 n1 i
   n0=$(count_lines reply-k1 ".id == null and .error == \"$2\"")
   if [ -f "$1" ]; then
-    mosquitto_pub -h 127.0.0.1 -p "$PORT" -u k1 -P "$(pw k1)" -q 1 -t "$P/kiosk/k1/cmd" -f "$1"
+    mosquitto_pub -h 127.0.0.1 -p "$PORT" -u k1 -P "$(pw k1)" -I k1: -q 1 -t "$P/kiosk/k1/cmd" -f "$1"
   else
     pub k1 kiosk/k1/cmd "$1"
   fi

@@ -17,7 +17,7 @@ stop_caller || fail "jiaohao-caller did not exit cleanly"
 for i in $(seq 1 "$N"); do
   svc=$([ $((i % 2)) -eq 0 ] && echo A || echo B)
   printf '{"id":"q-%d","op":"take","reply_to":"k1","service":"%s"}\n' "$i" "$svc"
-done | mosquitto_pub -h 127.0.0.1 -p "$PORT" -u k1 -P "$(pw k1)" -q 1 -t "$P/kiosk/k1/cmd" -l
+done | mosquitto_pub -h 127.0.0.1 -p "$PORT" -u k1 -P "$(pw k1)" -I k1: -q 1 -t "$P/kiosk/k1/cmd" -l
 
 note "the caller returns and answers every one of them"
 start_caller

@@ -12,6 +12,8 @@
 #      answered locally), and when it is back the central side catches up: every
 #      event of the outage arrives (checked by seq) and the retained state equals
 #      each hall's current state.
+# The central broker loads the halls' client-id plugin too (jh_broker_guard.so), so
+# the bridge's generated remote_clientid is checked against the rule as well.
 # Reuses tests/integration/lib.sh for the halls: its helpers work on one hall at a
 # time (globals SITE, P, CONF, PORT, BROKER_DIR, ...), so use_hall switches them.
 set -euo pipefail
@@ -44,7 +46,8 @@ keep_hall() {
 cpw() { head -n 1 "$CENTRAL_DIR/$1.pw"; }
 
 # The city's broker: one user per hall, writing only under its own site; a
-# dashboard that reads everything. Persistence on, as a central broker would run.
+# dashboard that reads everything. Persistence on, as a central broker would run,
+# and the client-id guard, as a city running mosquitto may.
 write_central() {
   rm -rf "$CENTRAL_DIR"
   mkdir -p "$CENTRAL_DIR"
@@ -67,6 +70,7 @@ per_listener_settings false
 allow_anonymous false
 password_file $CENTRAL_DIR/passwd
 acl_file $CENTRAL_DIR/acl
+plugin $JH_BROKER_PLUGIN
 listener $CENTRAL_PORT 127.0.0.1
 persistence true
 persistence_location $CENTRAL_DIR/
@@ -96,11 +100,11 @@ start_central() {
 stop_central() { kill "$CENTRAL_PID"; wait "$CENTRAL_PID" 2>/dev/null || true; CENTRAL_PID=""; }
 
 # cpub USER TOPIC PAYLOAD [-r] — publish at the central broker.
-cpub() { mosquitto_pub -h 127.0.0.1 -p "$CENTRAL_PORT" -u "$1" -P "$(cpw "$1")" -q 1 -t "$2" -m "$3" ${4:-}; }
+cpub() { mosquitto_pub -h 127.0.0.1 -p "$CENTRAL_PORT" -u "$1" -P "$(cpw "$1")" -I "$1:" -q 1 -t "$2" -m "$3" ${4:-}; }
 
 # central_retained FILTER — the central broker's retained "topic payload" lines, sorted.
 central_retained() {
-  mosquitto_sub -h 127.0.0.1 -p "$CENTRAL_PORT" -u dashboard -P "$(cpw dashboard)" -t "$1" \
+  mosquitto_sub -h 127.0.0.1 -p "$CENTRAL_PORT" -u dashboard -P "$(cpw dashboard)" -I dashboard: -t "$1" \
     --retained-only -W 2 -F '%t %p' 2>/dev/null | sort || true
 }
 
@@ -138,7 +142,7 @@ note "central broker on $CENTRAL_PORT"
 
 # The dashboard: a persistent session (QoS 1), so what arrives while it is
 # reconnecting after the central restart is kept for it, not lost.
-mosquitto_sub -h 127.0.0.1 -p "$CENTRAL_PORT" -u dashboard -P "$(cpw dashboard)" -i jh-test-dashboard -c \
+mosquitto_sub -h 127.0.0.1 -p "$CENTRAL_PORT" -u dashboard -P "$(cpw dashboard)" -i dashboard:jh-test -c \
   -q 1 -t 'jh/v1/#' -F '%t %p' >> "$T/dashboard.log" 2>>"$T/dashboard.err" &
 BG_PIDS+=($!)
 
@@ -164,6 +168,7 @@ grep -q '^topic jh/v1/alpha-hall/event/# out 1$' "$conf" || fail "no event/# out
 grep -q '^topic jh/v1/alpha-hall/state/# out 1$' "$conf" || fail "no state/# out topic: $(cat "$conf")"
 [ "$(grep -c '^topic ' "$conf")" -eq 2 ] || fail "bridge has other topics: $(grep '^topic ' "$conf")"
 [ "$(stat -c %a "$conf")" = 600 ] || fail "central.conf holds a password but is mode $(stat -c %a "$conf")"
+grep -qx 'remote_clientid alpha-hall:jh-hall-alpha-hall' "$conf" || fail "bridge client id: $(grep clientid "$conf")"
 
 # With --cafile the bridge speaks TLS and checks the central broker's name; bad input is refused.
 mkdir -p "$T/tls/conf.d"; : > "$T/tls/mosquitto.conf"; : > "$T/ca.pem"
@@ -181,6 +186,9 @@ for h in alpha beta; do
     || fail "$h's bridge never reported itself up centrally: $(tail -n 5 "$T/$h-broker/mosquitto.log")"
 done
 note "both bridges are up"
+grep -q "jh_broker_guard: client ids must be" "$CENTRAL_DIR/mosquitto.log" || fail "the central broker has no plugin"
+! grep -q "jh_broker_guard: refused" "$CENTRAL_DIR/mosquitto.log" ||
+  fail "the central broker refused: $(grep "jh_broker_guard: refused" "$CENTRAL_DIR/mosquitto.log" | head -n 3)"
 
 # ---------------------------------------------------------------- 1. both halls appear centrally
 for h in alpha beta; do

@@ -23,7 +23,7 @@ setup_hall k1 c01 c02 bridge admin
 # ok_login USER PASSWORD — 0 when the broker accepts the connection (a QoS 1
 # publish that ACL allows or drops alike; only the login can make it fail).
 ok_login() {
-  mosquitto_pub -h 127.0.0.1 -p "$PORT" -u "$1" ${2+-P "$2"} -q 1 -t "$P/status/$1" -m '{"online":true}' \
+  mosquitto_pub -h 127.0.0.1 -p "$PORT" -u "$1" ${2+-P "$2"} -I "$1:" -q 1 -t "$P/status/$1" -m '{"online":true}' \
     >/dev/null 2>&1
 }
 
@@ -58,12 +58,12 @@ for u in "${DEVICES[@]}"; do
   other=c02; [ "$u" = c02 ] && other=c01
   for t in event/called state/hall state/counter/c01 state/service/A status/caller "status/$other" \
            reply/c01 reply/c02 reply/k1 reply/admin reply/bridge; do
-    mosquitto_pub -h 127.0.0.1 -p "$PORT" -u "$u" -P "$(pw "$u")" -q 1 -r -t "$P/$t" \
+    mosquitto_pub -h 127.0.0.1 -p "$PORT" -u "$u" -P "$(pw "$u")" -I "$u:" -q 1 -r -t "$P/$t" \
       -m "{\"forged\":\"$u\",\"online\":false,\"id\":\"forged-$u\",\"ok\":true}" || fail "$u: publish failed"
   done
   # An empty retained message would delete the state; a device must not be able to.
   for t in state/hall state/counter/c01 status/caller; do
-    mosquitto_pub -h 127.0.0.1 -p "$PORT" -u "$u" -P "$(pw "$u")" -q 1 -r -n -t "$P/$t" || fail "$u: clear failed"
+    mosquitto_pub -h 127.0.0.1 -p "$PORT" -u "$u" -P "$(pw "$u")" -I "$u:" -q 1 -r -n -t "$P/$t" || fail "$u: clear failed"
   done
 done
 sync_with all
@@ -77,7 +77,7 @@ done
 [ -z "$(retained display 'status/+' | grep forged || true)" ] || fail "a device wrote another's status"
 # Control: each device may write its own status (display excepted: it writes nothing).
 for u in admin bridge c01 c02 k1; do
-  mosquitto_pub -h 127.0.0.1 -p "$PORT" -u "$u" -P "$(pw "$u")" -q 1 -r -t "$P/status/$u" -m "{\"online\":true,\"me\":\"$u\"}"
+  mosquitto_pub -h 127.0.0.1 -p "$PORT" -u "$u" -P "$(pw "$u")" -I "$u:" -q 1 -r -t "$P/status/$u" -m "{\"online\":true,\"me\":\"$u\"}"
   expect ".me == \"$u\"" "$(state display "status/$u")" "control: $u writes status/$u"
 done
 
@@ -91,7 +91,7 @@ for u in "${DEVICES[@]}"; do
     esac
     n=$((n + 1))
     # Answered to admin whatever the op: a reply of any kind means the daemon saw it.
-    mosquitto_pub -h 127.0.0.1 -p "$PORT" -u "$u" -P "$(pw "$u")" -q 1 -t "$P/$t" \
+    mosquitto_pub -h 127.0.0.1 -p "$PORT" -u "$u" -P "$(pw "$u")" -I "$u:" -q 1 -t "$P/$t" \
       -m "{\"id\":\"forged-$n\",\"op\":\"login\",\"reply_to\":\"admin\",\"staff_id\":\"9$n\",\"service\":\"A\"}"
   done
 done
@@ -110,13 +110,13 @@ connected() { grep -c "New client connected" "$BROKER_DIR/mosquitto.log" || true
 before_wills=$(connected)
 for u in c01 k1 bridge display; do
   for t in status/caller state/hall; do
-    mosquitto_sub -h 127.0.0.1 -p "$PORT" -u "$u" -P "$(pw "$u")" -t "$P/reply/$u" -k 5 \
+    mosquitto_sub -h 127.0.0.1 -p "$PORT" -u "$u" -P "$(pw "$u")" -I "$u:" -t "$P/reply/$u" -k 5 \
       --will-topic "$P/$t" --will-payload "{\"online\":false,\"forged\":\"will-$u\"}" --will-retain --will-qos 1 \
       >/dev/null 2>&1 &
     WILLS+=($!)
   done
 done
-mosquitto_sub -h 127.0.0.1 -p "$PORT" -u c01 -P "$(pw c01)" -t "$P/reply/c01" -k 5 \
+mosquitto_sub -h 127.0.0.1 -p "$PORT" -u c01 -P "$(pw c01)" -I c01: -t "$P/reply/c01" -k 5 \
   --will-topic "$P/status/c01" --will-payload '{"online":false,"will":"c01"}' --will-retain --will-qos 1 \
   >/dev/null 2>&1 &
 WILLS+=($!)
@@ -138,7 +138,7 @@ expect '.open == true and (.forged | not)' "$(state display state/hall)" "state/
 note 'reading: only state/, event/, status/caller and the own replies ($SYS never)'
 for u in "${DEVICES[@]}"; do
   : > "$T/read-$u.log"
-  mosquitto_sub -h 127.0.0.1 -p "$PORT" -u "$u" -P "$(pw "$u")" -q 1 -t '#' -t '$SYS/#' -F '%t %p' \
+  mosquitto_sub -h 127.0.0.1 -p "$PORT" -u "$u" -P "$(pw "$u")" -I "$u:" -q 1 -t '#' -t '$SYS/#' -F '%t %p' \
     >> "$T/read-$u.log" 2>/dev/null &
   BG_PIDS+=($!)
 done

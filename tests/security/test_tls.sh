@@ -106,7 +106,7 @@ try() {
   while [ "$1" != -- ]; do envs+=("$1"); shift; done; shift
   env "${envs[@]}" mosquitto_pub -h 127.0.0.1 -q 1 "$@" -m '{"online":true}' >/dev/null 2>&1
 }
-as_c01=(-u c01 -P "$(pw c01)" -t "$P/status/c01")
+as_c01=(-u c01 -P "$(pw c01)" -I c01: -t "$P/status/c01")
 
 note "plaintext on the TLS port is refused; the same client on the plaintext port is not"
 if try XDG_CONFIG_HOME="$T/bare" -- -p "$TLS_PORT" "${as_c01[@]}"; then fail "plaintext accepted on the TLS port"; fi
@@ -127,7 +127,7 @@ if handshake -tls1_1; then fail "TLS 1.1 handshake accepted"; fi
 handshake -tls1_2 || fail "control: TLS 1.2 handshake"
 
 note "TLS does not replace the password"
-if try -- -p "$TLS_PORT" -u c01 -P "$(pw c02)" -t "$P/status/c01"; then fail "wrong password over TLS"; fi
+if try -- -p "$TLS_PORT" -u c01 -P "$(pw c02)" -I c01: -t "$P/status/c01"; then fail "wrong password over TLS"; fi
 if try -- -p "$TLS_PORT" -t "$P/status/c01"; then fail "anonymous over TLS"; fi
 
 note "a caller that trusts another CA says why, also over a slow link"
@@ -172,7 +172,7 @@ if try -- -p "$TLS_PORT" --cert "$T/other-ca/clients/c01.crt" --key "$T/other-ca
 try -- -p "$TLS_PORT" --cert "$T/ca/clients/c01.crt" --key "$T/ca/clients/c01.key" "${as_c01[@]}" ||
   fail "control: c01 with its certificate"
 if try -- -p "$TLS_PORT" --cert "$T/ca/clients/c01.crt" --key "$T/ca/clients/c01.key" \
-     -u c01 -P "$(pw c02)" -t "$P/status/c01"; then fail "certificate without the right password"; fi
+     -u c01 -P "$(pw c02)" -I c01: -t "$P/status/c01"; then fail "certificate without the right password"; fi
 
 client_opts --cert "$T/ca/clients/caller.crt" --key "$T/ca/clients/caller.key"
 sed -i "s|^cafile = .*|&\ncertfile = $T/ca/clients/caller.crt\nkeyfile = $T/ca/clients/caller.key|" "$CONF"
