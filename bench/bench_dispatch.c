@@ -19,9 +19,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "bench_stats.h"
 #include "engine.h"
 #include "hall_config.h"
 #include "hall_time.h"
@@ -43,25 +43,7 @@ static const char ini[] =
     "[counter c01]\nnumber = 1\nname_zh = 1号窗口\nname_en = Window 1\nservices = A, B\n"
     "[kiosk k1]\n";
 
-static double now_us(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
-
-static void percentiles(double *v, int n, double *p50, double *p99)
-{
-    qsort(v, (size_t)n, sizeof *v, cmp_double);
-    *p50 = v[n / 2];
-    *p99 = v[(int)(n * 0.99) < n ? (int)(n * 0.99) : n - 1];
-}
+static double now_us(void) { return jh_bench_now_ms() * 1e3; }
 
 /* n waiting tickets, 1 in 10 green, spread over A and B, queued one second apart. */
 static int fill(const char *db_path, int day, int n, char *err, size_t errlen)
@@ -168,10 +150,9 @@ static int measure(jh_engine *e, jh_store *st, sqlite3 *raw, int day, result *r)
     }
     for (int i = 0; i < SCANS; i++)
         s[i] = scan_once(raw, day);
-    double dummy;
-    percentiles(q, CALLS, &r->q50, &r->q99);
-    percentiles(a, CALLS, &r->a50, &r->a99);
-    percentiles(s, SCANS, &r->s50, &dummy);
+    jh_bench_figures fq = jh_bench_figures_of(q, CALLS), fa = jh_bench_figures_of(a, CALLS);
+    *r = (result){.q50 = fq.p50, .q99 = fq.p99, .a50 = fa.p50, .a99 = fa.p99,
+                  .s50 = jh_bench_figures_of(s, SCANS).p50};
     return 0;
 }
 

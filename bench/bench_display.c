@@ -20,10 +20,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "app.h"
+#include "bench_stats.h"
 #include "board_state.h"
 #include "display_config.h"
 #include "draw.h"
@@ -33,30 +33,6 @@
 
 #define FRAMES 300
 #define CALLS 40
-
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
-
-static void stats(double *v, int n, double *mean, double *p50, double *p99)
-{
-    double sum = 0;
-    qsort(v, (size_t)n, sizeof *v, cmp_double);
-    for (int i = 0; i < n; i++)
-        sum += v[i];
-    *mean = sum / n;
-    *p50 = v[n / 2];
-    *p99 = v[(int)(n * 0.99) < n ? (int)(n * 0.99) : n - 1];
-}
 
 static void feed(jh_board *b, const char *sfx, const char *json)
 {
@@ -106,22 +82,21 @@ static void bench_layout(const char *name, jh_display_config *dc, int mono, jh_b
     jh_draw d = {.r = ren, .text = tc, .w = dc->width, .h = dc->height, .solid = mono};
     jh_view v = {.board = b, .dc = dc, .hall_name = "大厅", .counter_number = 3,
                  .now_ms = 1763860000000, .anim_ms = 5000, .scroll_ms = 5000};
-    double t0 = now_ms(), ft[FRAMES];
+    double t0 = jh_bench_now_ms(), ft[FRAMES];
     jh_layout_draw(&d, &v);
-    double cold = now_ms() - t0;
+    double cold = jh_bench_now_ms() - t0;
     uint64_t misses0 = jh_text_cache_stats(tc).misses;
     for (int i = 0; i < FRAMES; i++) {
         v.anim_ms += 33;
         v.scroll_ms += 33;
         v.now_ms += 33; /* the clock string changes every 30 frames */
-        t0 = now_ms();
+        t0 = jh_bench_now_ms();
         jh_layout_draw(&d, &v);
-        ft[i] = now_ms() - t0;
+        ft[i] = jh_bench_now_ms() - t0;
     }
-    double mean, p50, p99;
-    stats(ft, FRAMES, &mean, &p50, &p99);
+    jh_bench_figures f = jh_bench_figures_of(ft, FRAMES);
     printf("| %-24s | %9dx%-4d | %8.1f | %8.2f | %8.2f | %8.2f | %10.2f |\n", name, dc->width, dc->height,
-           cold, mean, p50, p99, (double)(jh_text_cache_stats(tc).misses - misses0) / FRAMES);
+           cold, f.mean, f.p50, f.p99, (double)(jh_text_cache_stats(tc).misses - misses0) / FRAMES);
     jh_text_cache_free(tc);
     jh_fonts_close(&fonts);
     SDL_DestroyRenderer(ren);
@@ -170,7 +145,7 @@ static void *publisher(void *arg)
         usleep(120000 + (useconds_t)(rand() % 150000)); /* a random moment within the frame cycle */
         char json[256];
         snprintf(json, sizeof json, "{\"seq\":%d,\"ticket\":\"Z%03d\",\"counter\":\"c02\",\"counter_number\":2}", 100 + i, i);
-        p->sent_at = now_ms();
+        p->sent_at = jh_bench_now_ms();
         p->seq = i;
         mosquitto_publish(m, NULL, "jh/v1/bench/event/called", (int)strlen(json), json, 1, false);
         while (p->seq == i && !p->stop) /* wait until the board showed it */
@@ -260,19 +235,19 @@ static void call_latency(void)
     pthread_create(&th, NULL, publisher, &p);
     double lat[CALLS];
     int n = 0;
-    double deadline = now_ms() + 60000;
-    while (n < CALLS && now_ms() < deadline) {
-        double t0 = now_ms();
+    double deadline = jh_bench_now_ms() + 60000;
+    while (n < CALLS && jh_bench_now_ms() < deadline) {
+        double t0 = jh_bench_now_ms();
         if (jh_app_step(a, err, sizeof err) != 0)
             break;
         const jh_board *b = jh_app_board(a);
         char want[16];
         snprintf(want, sizeof want, "Z%03d", p.seq);
         if (p.seq > 0 && b->n_history && strcmp(b->history[0].ticket, want) == 0) {
-            lat[n++] = now_ms() - p.sent_at; /* this frame was presented with the new number */
+            lat[n++] = jh_bench_now_ms() - p.sent_at; /* this frame was presented with the new number */
             p.seq = 0;
         }
-        double left = t0 + 1000.0 / 30 - now_ms();
+        double left = t0 + 1000.0 / 30 - jh_bench_now_ms();
         if (left > 0)
             usleep((useconds_t)(left * 1000));
     }
@@ -289,12 +264,11 @@ static void call_latency(void)
         printf("\ncall latency: no call reached the screen\n");
         return;
     }
-    double mean, p50, p99;
-    stats(lat, n, &mean, &p50, &p99);
+    jh_bench_figures f = jh_bench_figures_of(lat, n);
     printf("\nCall latency: event/called published -> frame showing it (real mosquitto, 30 fps loop)\n\n");
     printf("| %-6s | %8s | %8s | %8s | %8s |\n", "calls", "mean ms", "p50 ms", "p99 ms", "max ms");
     printf("|--------|----------|----------|----------|----------|\n");
-    printf("| %-6d | %8.1f | %8.1f | %8.1f | %8.1f |\n", n, mean, p50, p99, lat[n - 1]);
+    printf("| %-6d | %8.1f | %8.1f | %8.1f | %8.1f |\n", n, f.mean, f.p50, f.p99, f.max);
 }
 
 int main(void)

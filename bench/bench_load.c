@@ -41,6 +41,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_stats.h"
 #include "broker_auth.h"
 #include "hall_config.h"
 #include "protocol.h"
@@ -134,13 +135,6 @@ typedef struct {
     int fatal;
 } bench;
 
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
 /* ---- /proc: what the other processes cost ---- */
 
 static cpu_mark cpu_of(int pid)
@@ -229,7 +223,7 @@ static int new_op(bench *b, op_kind kind, int counter)
         b->ops = n;
         b->cap_ops = cap;
     }
-    b->ops[b->n_ops] = (op_rec){now_ms(), 0, (signed char)kind, (signed char)b->cur, (short)counter};
+    b->ops[b->n_ops] = (op_rec){jh_bench_now_ms(), 0, (signed char)kind, (signed char)b->cur, (short)counter};
     return b->n_ops++;
 }
 
@@ -252,7 +246,7 @@ static int send_cmd(bench *b, link_t *l, const char *topic, op_kind kind, int co
         b->fatal = 1;
         return -1;
     }
-    b->ops[idx].sent_ms = now_ms();
+    b->ops[idx].sent_ms = jh_bench_now_ms();
     b->inflight++;
     return 0;
 }
@@ -303,7 +297,7 @@ static const char *json_str(const cJSON *o, const char *key)
 /* A reply: find its command by id, time it, and move the model of the hall on. */
 static void on_reply(bench *b, const char *payload, int len)
 {
-    double t = now_ms();
+    double t = jh_bench_now_ms();
     cJSON *o = cJSON_ParseWithLength(payload, (size_t)len);
     const char *id = o ? json_str(o, "id") : NULL;
     char prefix[32];
@@ -389,8 +383,8 @@ static void on_subscribe(struct mosquitto *m, void *obj, int mid, int qos_count,
 static void pump(bench *b, int timeout_ms)
 {
     static double last_misc;
-    if (now_ms() - last_misc >= 1000) { /* keepalive: PINGREQ when a link has been quiet */
-        last_misc = now_ms();
+    if (jh_bench_now_ms() - last_misc >= 1000) { /* keepalive: PINGREQ when a link has been quiet */
+        last_misc = jh_bench_now_ms();
         for (int i = 0; i < b->n_links; i++)
             mosquitto_loop_misc(b->links[i].m);
     }
@@ -505,7 +499,7 @@ static int open_links(bench *b)
         if (jh_topic(ct->topic, sizeof ct->topic, c->site, suffix) < 0)
             return -1;
     }
-    double deadline = now_ms() + 10000;
+    double deadline = jh_bench_now_ms() + 10000;
     for (;;) {
         int all = 1;
         for (int i = 0; i < b->n_links; i++) {
@@ -517,7 +511,7 @@ static int open_links(bench *b)
         }
         if (all)
             return 0;
-        if (b->fatal || now_ms() > deadline) {
+        if (b->fatal || jh_bench_now_ms() > deadline) {
             fprintf(stderr, PROG ": not every connection was ready within 10 s\n");
             return -1;
         }
@@ -527,13 +521,13 @@ static int open_links(bench *b)
 
 /* ---- phases ---- */
 
-static int past_deadline(const bench *b) { return now_ms() - b->start_ms > b->o.deadline_s * 1000.0; }
+static int past_deadline(const bench *b) { return jh_bench_now_ms() - b->start_ms > b->o.deadline_s * 1000.0; }
 
 /* A dead caller owes replies forever: stop at once instead of at the deadline. */
 static void check_caller(bench *b)
 {
     static double last;
-    double t = now_ms();
+    double t = jh_bench_now_ms();
     if (b->o.caller_pid <= 0 || t - last < 1000)
         return;
     last = t;
@@ -568,7 +562,7 @@ static int phase_settled(const bench *b, const phase_t *ph, int takes_at_start)
 
 static void phase_begin(bench *b, phase_t *ph)
 {
-    ph->t0 = now_ms();
+    ph->t0 = jh_bench_now_ms();
     ph->caller0 = cpu_of(b->o.caller_pid);
     ph->broker0 = cpu_of(b->o.broker_pid);
     ph->self0 = cpu_self();
@@ -576,7 +570,7 @@ static void phase_begin(bench *b, phase_t *ph)
 
 static void phase_end(bench *b, phase_t *ph)
 {
-    ph->t1 = now_ms();
+    ph->t1 = jh_bench_now_ms();
     ph->caller1 = cpu_of(b->o.caller_pid);
     ph->broker1 = cpu_of(b->o.broker_pid);
     ph->self1 = cpu_self();
@@ -585,8 +579,8 @@ static void phase_end(bench *b, phase_t *ph)
 /* Waits for replies already owed, without sending anything new. */
 static void drain_replies(bench *b)
 {
-    double until = now_ms() + DRAIN_GRACE_S * 1000.0;
-    while (b->inflight > 0 && !b->fatal && now_ms() < until)
+    double until = jh_bench_now_ms() + DRAIN_GRACE_S * 1000.0;
+    while (b->inflight > 0 && !b->fatal && jh_bench_now_ms() < until)
         pump(b, 20);
 }
 
@@ -614,7 +608,7 @@ static void run_phase(bench *b, phase_t *ph)
             drain_replies(b);
             break;
         }
-        double now = now_ms();
+        double now = jh_bench_now_ms();
         int wait_ms = 20;
         if (ph->rate > 0) {
             /* Open loop: the take due at t0 + i/rate goes out then, replies or not. */
@@ -697,10 +691,10 @@ static void report(bench *b)
             jh_sample *s = &ph->lat[k];
             if (s->n == 0 && ph->errors[k] == 0)
                 continue;
-            jh_summary sm = jh_sample_summary(s);
+            jh_bench_figures f = jh_bench_figures_of(s->v, s->n); /* sorts the sample's values */
             printf("%-16s %-17s %7d %6d", ph->name, kind_names[k], s->n, ph->errors[k]);
             if (s->n)
-                printf(" %8.2f %8.2f %8.2f\n", sm.median, jh_percentile_sorted(s->v, s->n, 99), sm.max);
+                printf(" %8.2f %8.2f %8.2f\n", f.p50, f.p99, f.max);
             else
                 printf("\n");
         }
@@ -847,7 +841,7 @@ int main(int argc, char **argv)
     }
     mosquitto_lib_init();
     b->run_tag = (long)time(NULL) % 1000000; /* ids unique across runs on one store */
-    b->start_ms = now_ms();
+    b->start_ms = jh_bench_now_ms();
     if (open_links(b) < 0)
         goto out_lib;
     plan(b);

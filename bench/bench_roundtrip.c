@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_stats.h"
 #include "broker_auth.h"
 
 typedef struct {
@@ -31,19 +32,6 @@ typedef struct {
     char want[96];  /* the payload prefix (bare) or id (take) being waited for */
     int got;
 } waiter;
-
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
 
 static void on_message(struct mosquitto *m, void *obj, const struct mosquitto_message *msg)
 {
@@ -102,40 +90,22 @@ static struct mosquitto *connect_as(const options *o, const char *user, waiter *
 static double round_trip(struct mosquitto *m, waiter *w, const char *topic, const char *payload)
 {
     w->got = 0;
-    double t0 = now_ms();
+    double t0 = jh_bench_now_ms();
     if (mosquitto_publish(m, NULL, topic, (int)strlen(payload), payload, 1, false) != MOSQ_ERR_SUCCESS)
         return -1;
     while (!w->got) {
-        if (mosquitto_loop(m, 100, 1) != MOSQ_ERR_SUCCESS || now_ms() - t0 > 5000)
+        if (mosquitto_loop(m, 100, 1) != MOSQ_ERR_SUCCESS || jh_bench_now_ms() - t0 > 5000)
             return -1;
     }
-    return now_ms() - t0;
+    return jh_bench_now_ms() - t0;
 }
 
-typedef struct {
-    double p50, p90, p99, max;
-    int ok;
-} figures;
-
-static figures summarize(double *v, int n)
-{
-    figures f = {0, 0, 0, 0, n};
-    if (n == 0)
-        return f;
-    qsort(v, (size_t)n, sizeof *v, cmp_double);
-    f.p50 = v[n / 2];
-    f.p90 = v[(int)(n * 0.90)];
-    f.p99 = v[(int)(n * 0.99) < n ? (int)(n * 0.99) : n - 1];
-    f.max = v[n - 1];
-    return f;
-}
-
-static figures run_bare(const options *o, double *v)
+static jh_bench_figures run_bare(const options *o, double *v)
 {
     waiter w;
     char topic[256];
     snprintf(topic, sizeof topic, "jh/v1/%s/bench/%s", o->site, o->bare_user);
-    figures none = {0, 0, 0, 0, 0};
+    jh_bench_figures none = {0};
     struct mosquitto *m = connect_as(o, o->bare_user, &w, topic);
     if (!m)
         return none;
@@ -150,16 +120,16 @@ static figures run_bare(const options *o, double *v)
     }
     mosquitto_disconnect(m);
     mosquitto_destroy(m);
-    return summarize(v, n);
+    return jh_bench_figures_of(v, n);
 }
 
-static figures run_take(const options *o, double *v)
+static jh_bench_figures run_take(const options *o, double *v)
 {
     waiter w;
     char reply[256], cmd[256];
     snprintf(reply, sizeof reply, "jh/v1/%s/reply/%s", o->site, o->kiosk);
     snprintf(cmd, sizeof cmd, "jh/v1/%s/kiosk/%s/cmd", o->site, o->kiosk);
-    figures none = {0, 0, 0, 0, 0};
+    jh_bench_figures none = {0};
     struct mosquitto *m = connect_as(o, o->kiosk, &w, reply);
     if (!m)
         return none;
@@ -177,7 +147,7 @@ static figures run_take(const options *o, double *v)
     }
     mosquitto_disconnect(m);
     mosquitto_destroy(m);
-    return summarize(v, n);
+    return jh_bench_figures_of(v, n);
 }
 
 static int parse_args(int argc, char **argv, options *o)
@@ -198,9 +168,9 @@ static int parse_args(int argc, char **argv, options *o)
     return (argc % 2 == 1 && o->port > 0 && o->site && o->cred_dir && o->n > 0) ? 0 : -1;
 }
 
-static void row(const char *name, figures f, int n)
+static void row(const char *name, jh_bench_figures f, int n)
 {
-    printf("%-34s %6d/%-6d %8.3f %8.3f %8.3f %8.3f\n", name, f.ok, n, f.p50, f.p90, f.p99, f.max);
+    printf("%-34s %6d/%-6d %8.3f %8.3f %8.3f %8.3f\n", name, f.n, n, f.p50, f.p90, f.p99, f.max);
 }
 
 int main(int argc, char **argv)
@@ -215,15 +185,15 @@ int main(int argc, char **argv)
     if (!v)
         return 1;
     mosquitto_lib_init();
-    figures bare = run_bare(&o, v);
-    figures take = run_take(&o, v);
+    jh_bench_figures bare = run_bare(&o, v);
+    jh_bench_figures take = run_take(&o, v);
     mosquitto_lib_cleanup();
     free(v);
     printf("round trips over mosquitto at %s:%d, QoS 1, one in flight (ms)\n", o.host, o.port);
     printf("%-34s %13s %8s %8s %8s %8s\n", "", "done", "p50", "p90", "p99", "max");
     row("bare publish -> receive", bare, o.n);
     row("take -> reply (jiaohao-caller)", take, o.n);
-    if (bare.ok && take.ok)
+    if (bare.n && take.n)
         printf("%-34s %13s %8.3f %8s %8.3f\n", "daemon's share (take - bare)", "",
                take.p50 - bare.p50, "", take.p99 - bare.p99);
     return 0;

@@ -4,19 +4,15 @@
 #include "app.h"
 
 #include <SDL2/SDL.h>
-#include <SDL2/SDL_image.h>
-#include <SDL2/SDL_ttf.h>
 #include <mosquitto.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include <unistd.h>
 
 #include "audio_out.h"
 #include "broker_auth.h"
 #include "display_config.h"
 #include "draw.h"
-#include "fonts.h"
 #include "hall_config.h"
 #include "hall_time.h"
 #include "layout.h"
@@ -24,6 +20,7 @@
 #include "mqtt_link.h"
 #include "protocol.h"
 #include "screenshot.h"
+#include "sdl_screen.h"
 #include "voice.h"
 
 #ifndef JH_DEFAULT_VOICE_DIR
@@ -31,7 +28,6 @@
 #endif
 
 #define SETTLE_MS 300        /* retained state has stopped arriving after this much quiet */
-#define TEXT_CACHE_SIZE 1024
 
 struct jh_app {
     jh_app_opts o;
@@ -41,12 +37,7 @@ struct jh_app {
     jh_link *link;
     jh_voice_clips *clips;
     jh_audio *audio;
-    SDL_Window *win;
-    SDL_Renderer *ren;
-    jh_fonts fonts;
-    jh_text_cache *text;
-    jh_draw draw;
-    int sdl_up, ttf_up, img_up;
+    jh_sdl_screen scr;
     int64_t started;
     int64_t hero_since;
     int maintenance;         /* -1 before the first frame */
@@ -177,60 +168,17 @@ static int open_voice(jh_app *a, char *err, size_t errlen)
     return 0;
 }
 
-static int open_window(jh_app *a, char *err, size_t errlen)
-{
-    Uint32 flags = SDL_WINDOW_SHOWN;
-    int x = SDL_WINDOWPOS_CENTERED, y = SDL_WINDOWPOS_CENTERED;
-    if (a->dc.has_position || a->dc.layout == JH_LAYOUT_LED) { /* the sending card captures x,y,w,h */
-        flags |= SDL_WINDOW_BORDERLESS;
-        x = a->dc.x;
-        y = a->dc.y;
-    } else if (a->dc.fullscreen && strcmp(SDL_GetCurrentVideoDriver(), "dummy") != 0) {
-        /* headless (tests, screenshots) keeps the configured size */
-        flags |= SDL_WINDOW_FULLSCREEN_DESKTOP;
-    }
-    char title[96];
-    snprintf(title, sizeof title, "Jiaohao display %s", a->dc.id);
-    a->win = SDL_CreateWindow(title, x, y, a->dc.width, a->dc.height, flags);
-    if (a->win)
-        a->ren = SDL_CreateRenderer(a->win, -1, SDL_RENDERER_ACCELERATED | SDL_RENDERER_PRESENTVSYNC);
-    if (a->win && !a->ren)
-        a->ren = SDL_CreateRenderer(a->win, -1, SDL_RENDERER_SOFTWARE);
-    if (!a->ren) {
-        snprintf(err, errlen, "window: %s", SDL_GetError());
-        return -1;
-    }
-    SDL_GetRendererOutputSize(a->ren, &a->draw.w, &a->draw.h);
-    return 0;
-}
-
 static int open_graphics(jh_app *a, char *err, size_t errlen)
 {
-    Uint32 sub = SDL_INIT_VIDEO | (a->dc.voice && !a->o.voice_out ? SDL_INIT_AUDIO : 0);
-    if (SDL_Init(sub) != 0) {
-        snprintf(err, errlen, "SDL: %s", SDL_GetError());
-        return -1;
-    }
-    a->sdl_up = 1;
-    if (TTF_Init() != 0 || (a->ttf_up = 1, (IMG_Init(IMG_INIT_PNG) & IMG_INIT_PNG) == 0)) {
-        snprintf(err, errlen, "SDL_ttf/SDL_image: %s", SDL_GetError());
-        return -1;
-    }
-    a->img_up = 1;
-    if (jh_fonts_open(&a->fonts, a->dc.layout == JH_LAYOUT_LED, err, errlen) < 0 ||
-        open_window(a, err, errlen) < 0)
-        return -1;
-    a->text = jh_text_cache_new(a->ren, &a->fonts, TEXT_CACHE_SIZE);
-    a->draw.records = a->o.layout_out ? calloc(JH_DRAW_MAX_RECORDS, sizeof *a->draw.records) : NULL;
-    if (!a->text || (a->o.layout_out && !a->draw.records)) {
-        snprintf(err, errlen, "out of memory");
-        return -1;
-    }
-    a->draw.r = a->ren;
-    a->draw.text = a->text;
-    a->draw.solid = a->dc.layout == JH_LAYOUT_LED;
-    a->draw.recording = a->o.layout_out != NULL;
-    return 0;
+    char title[96];
+    snprintf(title, sizeof title, "Jiaohao display %s", a->dc.id);
+    int led = a->dc.layout == JH_LAYOUT_LED;
+    /* SIGINT/SIGTERM: main.c's handlers are in place before SDL_Init, so SDL leaves them alone. */
+    jh_sdl_screen_opts so = {.title = title, .width = a->dc.width, .height = a->dc.height,
+                             .placed = a->dc.has_position || led, /* the sending card captures x,y,w,h */
+                             .x = a->dc.x, .y = a->dc.y, .fullscreen = a->dc.fullscreen, .mono = led,
+                             .audio = a->dc.voice && !a->o.voice_out, .record = a->o.layout_out != NULL};
+    return jh_sdl_screen_open(&a->scr, &so, err, errlen);
 }
 
 static int load_config(jh_app *a, char *err, size_t errlen)
@@ -270,7 +218,7 @@ jh_app *jh_app_new(const jh_app_opts *o, char *err, size_t errlen)
     }
     a->started = mono_ms();
     jh_log(JH_LOG_INFO, "display %s: %s layout %dx%d, font %s, voice %s", a->dc.id,
-           jh_layout_name(a->dc.layout), a->draw.w, a->draw.h, a->fonts.family,
+           jh_layout_name(a->dc.layout), a->scr.draw.w, a->scr.draw.h, a->scr.fonts.family,
            a->audio ? (a->o.voice_out ? a->o.voice_out : "speaker") : "off");
     return a;
 }
@@ -325,8 +273,8 @@ static void render(jh_app *a, int64_t now, int steady)
                  .anim_ms = now, .scroll_ms = steady ? 0 : now, .hero_since_ms = a->hero_since};
     if (steady && jh_view_hero_fresh(&v))
         v.anim_ms = v.hero_since_ms;
-    a->draw.n_records = 0;
-    jh_layout_draw(&a->draw, &v);
+    a->scr.draw.n_records = 0;
+    jh_layout_draw(&a->scr.draw, &v);
 }
 
 static int write_text_file(const char *path, const char *text, char *err, size_t errlen)
@@ -347,13 +295,13 @@ static int write_text_file(const char *path, const char *text, char *err, size_t
 static int save_frame(jh_app *a, const char *path, char *err, size_t errlen)
 {
     if (a->o.layout_out) {
-        char *json = jh_draw_record_json(&a->draw, a->maintenance ? "maintenance" : "board");
+        char *json = jh_draw_record_json(&a->scr.draw, a->maintenance ? "maintenance" : "board");
         int rc = json ? write_text_file(a->o.layout_out, json, err, errlen) : -1;
         free(json);
         if (rc < 0)
             return -1;
     }
-    if (jh_screenshot_png(a->ren, a->draw.w, a->draw.h, path, err, errlen) < 0)
+    if (jh_screenshot_png(a->scr.ren, a->scr.draw.w, a->scr.draw.h, path, err, errlen) < 0)
         return -1;
     jh_log(JH_LOG_INFO, "saved %s (%s)", path, a->maintenance ? "maintenance" : "board");
     return 0;
@@ -398,10 +346,10 @@ int jh_app_step(jh_app *a, char *err, size_t errlen)
             return -1;
     }
     if (a->o.screenshot && first_frame_complete(a, now)) {
-        SDL_RenderPresent(a->ren);
+        SDL_RenderPresent(a->scr.ren);
         return save_frame(a, a->o.screenshot, err, errlen) < 0 ? -1 : 1;
     }
-    SDL_RenderPresent(a->ren);
+    SDL_RenderPresent(a->scr.ren);
     return 0;
 }
 
@@ -428,25 +376,12 @@ void jh_app_free(jh_app *a)
     if (a->clips)
         jh_voice_free(a->clips);
     free(a->clips);
-    jh_text_cache_free(a->text);
-    free(a->draw.records);
-    if (a->ttf_up)
-        jh_fonts_close(&a->fonts);
-    if (a->ren)
-        SDL_DestroyRenderer(a->ren);
-    if (a->win)
-        SDL_DestroyWindow(a->win);
-    if (a->img_up)
-        IMG_Quit();
-    if (a->ttf_up)
-        TTF_Quit();
-    if (a->sdl_up)
-        SDL_Quit();
+    jh_sdl_screen_close(&a->scr); /* after the audio: SDL_Quit ends its subsystem too */
     free(a->board);
     free(a->cfg);
     free(a);
 }
 
 const jh_board *jh_app_board(const jh_app *a) { return a->board; }
-jh_text_stats jh_app_text_stats(const jh_app *a) { return jh_text_cache_stats(a->text); }
+jh_text_stats jh_app_text_stats(const jh_app *a) { return jh_text_cache_stats(a->scr.text); }
 int jh_app_maintenance(const jh_app *a) { return a->maintenance == 1; }

@@ -5,7 +5,7 @@
  *
  * Owns: the command line, loading the hall and [bridge <id>] config, the
  * serial port (reopened by itself if the adapter goes away), the broker link
- * (display/mqtt_link, with a Last Will on status/<id>), the one poll loop
+ * (common/mqtt_link, with a Last Will on status/<id>), the one poll loop
  * that drives both, and the log. What things mean is bridge.c's job.
  *
  * The bus keeps running whatever the broker does: keypads keep answering,
@@ -128,12 +128,12 @@ static int link_publish(void *user, const char *topic, const char *payload, int 
 {
     daemon_ctx *d = user;
     char err[400];
-    if (!jh_link_connected(d->link))
+    jh_link_result r = jh_link_publish(d->link, topic, payload, strlen(payload), retain, err, sizeof err);
+    if (r == JH_LINK_DOWN)
         return -1;
-    /* Refused while connected: either the connection just dropped (libmosquitto
-     * keeps a QoS 1 message and sends it after reconnecting, so resending would
-     * duplicate it) or it can never go (too large): both mean "do not retry". */
-    if (jh_link_publish(d->link, topic, payload, strlen(payload), retain, err, sizeof err) < 0)
+    /* QUEUED goes out after the reconnect (resending would duplicate it);
+     * REFUSED can never go (too large): neither is tried again. */
+    if (r != JH_LINK_SENT)
         jh_log(JH_LOG_WARN, "%s", err);
     return 0;
 }

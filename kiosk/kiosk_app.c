@@ -36,22 +36,29 @@ void jh_kiosk_publish_status(jh_kiosk_app *a, int online)
     cJSON_AddStringToObject(o, "at", jh_time_iso8601(jh_time_now_ms(), at, sizeof at));
     char *json = cJSON_PrintUnformatted(o);
     cJSON_Delete(o);
-    if (json && jh_link_publish(a->link, a->t_status, json, strlen(json), 1, err, sizeof err) == 0) {
+    /* QUEUED counts as published: it goes out after the reconnect, before the
+     * fresh status the new session publishes (mqtt_link.h). */
+    jh_link_result r = json ? jh_link_publish(a->link, a->t_status, json, strlen(json), 1, err, sizeof err)
+                            : JH_LINK_REFUSED;
+    if (r >= 0) {
         a->published_state = a->printer_n ? (int)st->state : -1;
         a->published_session = jh_link_session(a->link);
-    } else if (json) {
-        jh_log(JH_LOG_DEBUG, "status not published: %s", err);
     }
     free(json);
+    if (json && r != JH_LINK_SENT)
+        jh_log(JH_LOG_DEBUG, "status %s: %s", r == JH_LINK_QUEUED ? "queued" : "not published", err);
 }
 
 void jh_kiosk_publish_cmd(jh_kiosk_app *a, const char *json, const char *what)
 {
     char err[300];
-    if (jh_link_publish(a->link, a->t_cmd, json, strlen(json), 0, err, sizeof err) == 0)
+    /* Either way a void goes out again in the next session until the caller
+     * answers it (kiosk_flow.h); its command id makes a second copy harmless. */
+    jh_link_result r = jh_link_publish(a->link, a->t_cmd, json, strlen(json), 0, err, sizeof err);
+    if (r == JH_LINK_SENT)
         jh_log(JH_LOG_INFO, "sent %s", what);
     else
-        jh_log(JH_LOG_WARN, "%s not sent: %s", what, err);
+        jh_log(JH_LOG_WARN, "%s %s: %s", what, r == JH_LINK_QUEUED ? "queued" : "not sent", err);
 }
 
 static void on_message(void *user, const char *topic, const void *payload, size_t len)

@@ -48,9 +48,14 @@ static void after_check(jh_kiosk_app *a, const jh_pw_result *r, int64_t now)
         return;
     }
     jh_log(JH_LOG_INFO, "%s", a->flow.detail);
-    if (jh_link_publish(a->link, a->t_cmd, take, strlen(take), 0, err, sizeof err) != 0) {
+    jh_link_result sent = jh_link_publish(a->link, a->t_cmd, take, strlen(take), 0, err, sizeof err);
+    if (sent < 0) { /* nothing left the kiosk: no number was taken */
         jh_flow_take_unsent(&a->flow, err, now);
         jh_log(JH_LOG_WARN, "%s", a->flow.detail);
+    } else if (sent == JH_LINK_QUEUED) {
+        /* It may still reach the caller after a reconnect: wait for the reply as
+         * for any take; one that comes after the timeout is voided. */
+        jh_log(JH_LOG_WARN, "take %s: %s", a->flow.take_id, err);
     }
     free(take);
 }

@@ -1,12 +1,12 @@
 /*
  * kiosk_window — the kiosk's screen as a device: window, fonts, text cache.
  *
- * Owns: SDL and its window and renderer (full screen on the panel; the
- * configured size under SDL_VIDEODRIVER=dummy), the font faces and the text
- * texture cache, drawing one jh_ui_view per frame through kiosk_ui, turning
- * finger and mouse presses into taps in layout coordinates, and saving the
- * frame as PNG with its layout record. The app sees none of SDL's drawing
- * types, only this.
+ * Owns: the kiosk's SDL screen — window, renderer, fonts and text cache,
+ * opened and closed by display/sdl_screen (full screen on the panel; the
+ * configured size under SDL_VIDEODRIVER=dummy) — drawing one jh_ui_view per
+ * frame through kiosk_ui, turning finger and mouse presses into taps in
+ * layout coordinates, and saving the frame as PNG with its layout record.
+ * The app sees none of SDL's drawing types, only this.
  */
 #ifndef JH_KIOSK_WINDOW_H
 #define JH_KIOSK_WINDOW_H

@@ -1,5 +1,6 @@
 /*
- * mqtt_link — the boards' one connection to the broker, driven from the frame loop.
+ * mqtt_link — one client's connection to the broker, driven from its own loop:
+ * a board's frame loop, the kiosk's, or the bridge's poll loop.
  *
  * Owns: connecting (non-blocking), subscribing, reading messages and handing
  * them to a callback, noticing that the broker went away, and reconnecting by
@@ -9,8 +10,8 @@
  * state after a subscribe is hundreds of packets), and — as libmosquitto
  * only reconnects by itself inside loop_forever/loop_start — it calls
  * mosquitto_reconnect_async() on its own schedule. The boards only read; the
- * kiosk also publishes its commands and status, with a Last Will (the
- * jh_link_set_will / jh_link_publish pair at the end, unused by the boards).
+ * kiosk and the bridge also publish their commands and status, with a Last
+ * Will (the jh_link_set_will / jh_link_publish pair at the end).
  */
 #ifndef JH_MQTT_LINK_H
 #define JH_MQTT_LINK_H
@@ -21,7 +22,11 @@
 #define JH_LINK_MAX_TOPICS 4
 
 typedef void (*jh_link_msg_fn)(void *user, const char *topic, const void *payload, size_t len);
-/* Called when a connection is accepted, before subscribing: retained state follows. */
+/*
+ * Called from jh_link_pump() when a connection is accepted, before subscribing:
+ * retained state follows. Anything published here goes out after what the
+ * last connection left queued (JH_LINK_QUEUED), so a fresh status wins.
+ */
 typedef void (*jh_link_session_fn)(void *user);
 
 typedef struct {
@@ -54,7 +59,7 @@ int64_t jh_link_subscribed_at(const jh_link *l);  /* ms of the last SUBACK, 0 be
 int64_t jh_link_last_message_at(const jh_link *l);
 const char *jh_link_error(const jh_link *l); /* why it is down, "" when up */
 
-/* ---- publishing (the kiosk; the boards never call these) ---- */
+/* ---- publishing (the kiosk and the bridge; the boards never call these) ---- */
 
 /*
  * The Last Will the broker publishes (QoS 1) when this client vanishes without
@@ -65,12 +70,28 @@ int jh_link_set_will(jh_link *l, const char *topic, const char *payload, int ret
                      size_t errlen);
 
 /*
- * Publishes at QoS 1, only while connected: libmosquitto would otherwise queue
- * the message and send it after a reconnect, possibly minutes later, which a
- * command like `take` must never be. -1 with err when down or refused.
+ * What became of a message given to jh_link_publish(). Negative: nothing was
+ * kept and nothing will be sent, so the caller may try again later.
+ * Non-negative: the link has it (it counts in jh_link_unacked() until the
+ * broker's PUBACK); publishing it again would deliver it twice.
+ * (FIELD-NOTES.md: a QoS 1 publish that fails on the connection stays queued.)
  */
-int jh_link_publish(jh_link *l, const char *topic, const void *payload, size_t len, int retain,
-                    char *err, size_t errlen);
+typedef enum {
+    JH_LINK_SENT = 0,     /* handed to a live connection */
+    JH_LINK_QUEUED = 1,   /* the connection broke under it: libmosquitto keeps it and sends it
+                           * after the next reconnect, which may be minutes later */
+    JH_LINK_DOWN = -1,    /* not connected: dropped */
+    JH_LINK_REFUSED = -2  /* can never go (bad topic, too large, out of memory): dropped */
+} jh_link_result;
+
+/*
+ * Publishes at QoS 1, only while connected: while down the message is refused
+ * (JH_LINK_DOWN) rather than queued for a reconnect that may come minutes
+ * later, which a command like `take` must never wait for unknowingly. err says
+ * why for anything but JH_LINK_SENT.
+ */
+jh_link_result jh_link_publish(jh_link *l, const char *topic, const void *payload, size_t len, int retain,
+                               char *err, size_t errlen);
 
 /* QoS 1 publishes the broker has not acknowledged yet (to flush before exiting). */
 int jh_link_unacked(const jh_link *l);

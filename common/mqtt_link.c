@@ -39,6 +39,7 @@ struct jh_link {
     int64_t attempt_started;
     int backoff;
     uint64_t session;
+    int session_due;         /* accepted: start the session at the end of this pump */
     int subscribed;          /* every filter acknowledged (a flag: the clock may read 0) */
     int64_t subscribed_at;
     int64_t last_message_at;
@@ -57,6 +58,7 @@ static void set_error(jh_link *l, int rc)
 static void go_down(jh_link *l)
 {
     l->state = LINK_DOWN;
+    l->session_due = 0;
     l->subs_pending = 0;
     l->subscribed = 0;
     l->subscribed_at = 0;
@@ -75,6 +77,15 @@ static void on_connect(struct mosquitto *m, void *obj, int rc)
     l->state = LINK_UP;
     l->error[0] = '\0';
     l->backoff = BACKOFF_MIN_MS;
+    /* Not here: libmosquitto re-sends what it kept from the last connection
+     * (JH_LINK_QUEUED) only after this callback, so a status published in
+     * on_session now would be overwritten by an older one. */
+    l->session_due = 1;
+}
+
+static void start_session(jh_link *l)
+{
+    l->session_due = 0;
     l->session++;
     if (l->on_session)
         l->on_session(l->user);
@@ -219,6 +230,8 @@ void jh_link_pump(jh_link *l, int64_t now_ms)
         go_down(l);
         return;
     }
+    if (l->state == LINK_UP && l->session_due)
+        start_session(l);
     if (l->state == LINK_CONNECTING && now_ms - l->attempt_started > CONNECT_TIMEOUT_MS) {
         snprintf(l->error, sizeof l->error, "%s:%d: no answer from the broker", l->host, l->port);
         mosquitto_disconnect(l->m);
@@ -258,21 +271,32 @@ int jh_link_set_will(jh_link *l, const char *topic, const char *payload, int ret
     return 0;
 }
 
-int jh_link_publish(jh_link *l, const char *topic, const void *payload, size_t len, int retain,
-                    char *err, size_t errlen)
+/* libmosquitto queues a QoS 1 message before it writes it: these errors come
+ * from the write, so the message stays queued and goes out after a reconnect. */
+static int connection_error(int rc)
+{
+    return rc == MOSQ_ERR_NO_CONN || rc == MOSQ_ERR_CONN_LOST || rc == MOSQ_ERR_ERRNO || rc == MOSQ_ERR_TLS;
+}
+
+jh_link_result jh_link_publish(jh_link *l, const char *topic, const void *payload, size_t len, int retain,
+                               char *err, size_t errlen)
 {
     if (l->state != LINK_UP) {
         snprintf(err, errlen, "not connected: %s", l->error);
-        return -1;
+        return JH_LINK_DOWN;
     }
     int rc = len > 268435455 ? MOSQ_ERR_PAYLOAD_SIZE
                              : mosquitto_publish(l->m, NULL, topic, (int)len, payload, 1, retain != 0);
-    if (rc != MOSQ_ERR_SUCCESS) {
+    if (rc != MOSQ_ERR_SUCCESS && !connection_error(rc)) {
         snprintf(err, errlen, "publish on %s: %s", topic, mosquitto_strerror(rc));
-        return -1;
+        return JH_LINK_REFUSED;
     }
-    l->unacked++;
-    return 0;
+    l->unacked++; /* on_publish counts it down when the PUBACK comes, after a reconnect too */
+    if (rc == MOSQ_ERR_SUCCESS)
+        return JH_LINK_SENT;
+    snprintf(err, errlen, "publish on %s: %s; kept for the next connection", topic,
+             rc == MOSQ_ERR_ERRNO ? strerror(errno) : mosquitto_strerror(rc));
+    return JH_LINK_QUEUED;
 }
 
 int jh_link_unacked(const jh_link *l) { return l->unacked; }
