@@ -28,6 +28,7 @@
 #include "log.h"
 #include "mqtt_front.h"
 #include "protocol.h"
+#include "sd_notify.h"
 #include "sim_clock.h"
 #include "sim_day.h"
 #include "store_backup.h"
@@ -169,6 +170,10 @@ static int serve(const options *o, const jh_hall_config *cfg, const char *db_pat
     }
     jh_log(JH_LOG_INFO, "site %s, store %s, broker %s:%d", cfg->site, db_path, cfg->broker_host,
            cfg->broker_port);
+    /* Ready once the store is open, not when the broker is: the daemon keeps the
+     * hall's day (ticks, the reset) without it and catches up when it comes. */
+    if (jh_sd_notify("READY=1\nSTATUS=store open; connecting to the broker", err, sizeof err) < 0)
+        jh_log(JH_LOG_WARN, "systemd: %s", err);
     jh_front_run(front, &g_stop);
     jh_front_free(front);
     jh_engine_close(engine);

@@ -34,6 +34,7 @@
 #include "hall_time.h"
 #include "log.h"
 #include "protocol.h"
+#include "sd_notify.h"
 #include "sim_clock.h"
 
 #define KEEPALIVE_S 15
@@ -568,12 +569,39 @@ static void shutdown_link(jh_front *f)
     f->connected = 0;
 }
 
+/* systemd's status line (systemctl status jiaohao-caller) follows the broker link. */
+static void notify_link(const jh_front *f)
+{
+    static const char *what[] = {[LINK_DOWN] = "lost; reconnecting", [LINK_UP] = "connected",
+                                 [LINK_UNREACHABLE] = "unreachable; retrying",
+                                 [LINK_REFUSED] = "refused the login; retrying"};
+    char st[300], err[300];
+    snprintf(st, sizeof st, "STATUS=broker %s:%d %s", f->cfg->broker_host, f->cfg->broker_port,
+             what[f->logged]);
+    if (jh_sd_notify(st, err, sizeof err) < 0)
+        jh_log(JH_LOG_WARN, "systemd: %s", err);
+}
+
 void jh_front_run(jh_front *f, volatile sig_atomic_t *stop)
 {
     int64_t next_tick = mono_ms();
-    while (!*stop)
+    link_state told = f->logged;
+    jh_sd_watchdog watchdog = {0};
+    char err[300];
+    while (!*stop) {
         loop_step(f, &next_tick);
+        /* Kicked from the loop itself: a round stuck in the store or the broker
+         * link stops the kicks, and systemd restarts the daemon (WatchdogSec=). */
+        if (jh_sd_watchdog_kick(&watchdog, mono_ms(), err, sizeof err) < 0)
+            jh_log(JH_LOG_WARN, "systemd watchdog: %s", err);
+        if (f->logged != told) {
+            told = f->logged;
+            notify_link(f);
+        }
+    }
     jh_log(JH_LOG_INFO, "stopping");
+    if (jh_sd_notify("STOPPING=1", err, sizeof err) < 0)
+        jh_log(JH_LOG_WARN, "systemd: %s", err);
     shutdown_link(f);
 }
 

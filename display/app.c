@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "asset_dir.h"
 #include "audio_out.h"
 #include "broker_auth.h"
 #include "display_config.h"
@@ -20,12 +21,10 @@
 #include "mqtt_link.h"
 #include "protocol.h"
 #include "screenshot.h"
+#include "sd_notify.h"
 #include "sdl_screen.h"
 #include "voice.h"
 
-#ifndef JH_DEFAULT_VOICE_DIR
-#define JH_DEFAULT_VOICE_DIR "assets/voice"
-#endif
 
 #define SETTLE_MS 300        /* retained state has stopped arriving after this much quiet */
 
@@ -148,12 +147,14 @@ static int open_link(jh_app *a, char *err, size_t errlen)
 
 static int open_voice(jh_app *a, char *err, size_t errlen)
 {
-    char why[256];
+    char why[256], dir[1024];
     if (!a->dc.voice)
         return 0;
+    /* --voice-dir, else the installed clips (asset_dir.h: beside the program, or the built-in place). */
+    if (!a->o.voice_dir && jh_asset_path("voice", dir, sizeof dir, err, errlen) < 0)
+        return -1;
     a->clips = malloc(sizeof *a->clips);
-    if (!a->clips || jh_voice_load(a->clips, a->o.voice_dir ? a->o.voice_dir : JH_DEFAULT_VOICE_DIR,
-                                   err, errlen) < 0) {
+    if (!a->clips || jh_voice_load(a->clips, a->o.voice_dir ? a->o.voice_dir : dir, err, errlen) < 0) {
         free(a->clips);
         a->clips = NULL;
         return -1;
@@ -353,14 +354,25 @@ int jh_app_step(jh_app *a, char *err, size_t errlen)
     return 0;
 }
 
+/* systemd (sd_notify.h): ready to draw; every frame kicks the watchdog, so a
+ * board whose frames stopped is restarted instead of showing a stale call. */
 int jh_app_run(jh_app *a, char *err, size_t errlen)
 {
     const int64_t frame = 1000 / a->dc.fps;
+    jh_sd_watchdog watchdog = {0};
+    char why[300];
+    if (jh_sd_notify("READY=1", why, sizeof why) < 0)
+        jh_log(JH_LOG_WARN, "systemd: %s", why);
     for (;;) {
         int64_t t0 = mono_ms();
         int rc = jh_app_step(a, err, errlen);
-        if (rc != 0)
+        if (rc != 0) {
+            if (jh_sd_notify("STOPPING=1", why, sizeof why) < 0)
+                jh_log(JH_LOG_WARN, "systemd: %s", why);
             return rc < 0 ? -1 : 0;
+        }
+        if (jh_sd_watchdog_kick(&watchdog, mono_ms(), why, sizeof why) < 0)
+            jh_log(JH_LOG_WARN, "systemd watchdog: %s", why);
         int64_t left = t0 + frame - mono_ms();
         if (left > 0)
             SDL_Delay((Uint32)left);

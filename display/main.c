@@ -36,7 +36,7 @@ static void usage(FILE *f)
           "  --layout-out FILE.json with each saved frame, where each tagged text was drawn\n"
           "  --screenshot-signal FILE.png  on SIGUSR1, save the current frame there\n"
           "  --voice-out FILE.wav   write the announcements to FILE instead of playing them\n"
-          "  --voice-dir DIR        voice clips (default: the project's assets/voice)\n"
+          "  --voice-dir DIR        voice clips (default: the installed share/jiaohao/voice)\n"
           "  --user NAME            broker user (default: [broker] user, else display)\n"
           "  --password-file FILE   broker password (default: from the config)\n"
           "  --verbose              log debug lines\n"

@@ -30,6 +30,7 @@
 #include "log.h"
 #include "broker_auth.h"
 #include "mqtt_link.h"
+#include "sd_notify.h"
 #include "serial_port.h"
 
 #define PROG "jiaohao-bridge"
@@ -239,8 +240,14 @@ static void wait_for_io(daemon_ctx *d, int64_t now)
         jh_log(JH_LOG_ERROR, "poll: %s", strerror(errno));
 }
 
+/* systemd (sd_notify.h): ready once the bus is open, the broker may come later;
+ * the watchdog is kicked from this loop, so a wedged round gets the bridge restarted. */
 static void run(daemon_ctx *d)
 {
+    jh_sd_watchdog watchdog = {0};
+    char err[300];
+    if (jh_sd_notify("READY=1", err, sizeof err) < 0)
+        jh_log(JH_LOG_WARN, "systemd: %s", err);
     while (!g_stop) {
         int64_t now = mono_ms();
         reopen_port(d, now);
@@ -249,7 +256,11 @@ static void run(daemon_ctx *d)
         bus_round(d, now);
         jh_bridge_pump(d->bridge, now);
         wait_for_io(d, mono_ms());
+        if (jh_sd_watchdog_kick(&watchdog, mono_ms(), err, sizeof err) < 0)
+            jh_log(JH_LOG_WARN, "systemd watchdog: %s", err);
     }
+    if (jh_sd_notify("STOPPING=1", err, sizeof err) < 0)
+        jh_log(JH_LOG_WARN, "systemd: %s", err);
 }
 
 /* Says offline (the Will is not sent after a clean DISCONNECT) and lets it out. */

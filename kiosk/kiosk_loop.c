@@ -9,6 +9,7 @@
 #include "hall_time.h"
 #include "kiosk_app_int.h"
 #include "log.h"
+#include "sd_notify.h"
 
 /* ---- the printer and the flow ------------------------------------------------- */
 
@@ -316,12 +317,40 @@ static int run_script(jh_kiosk_app *a, int64_t now, char *err, size_t errlen)
 }
 
 /* ---- the frame -------------------------------------------------------------------------- */
+/* ---- systemd (sd_notify.h) ----------------------------------------------------------------- */
+
+/* One kiosk per process, so its frames' watchdog is the process's. */
+static jh_sd_watchdog watchdog;
+static int ready_told;
+
+static void tell_systemd(const char *state)
+{
+    char err[300];
+    if (jh_sd_notify(state, err, sizeof err) < 0)
+        jh_log(JH_LOG_WARN, "systemd: %s", err);
+}
+
+/* READY=1 with the first frame, then WATCHDOG=1 from the frames themselves: a
+ * frozen screen takes no tickets while looking alive, so systemd restarts it. */
+static void frame_alive(int64_t now)
+{
+    char err[300];
+    if (!ready_told)
+        tell_systemd("READY=1");
+    ready_told = 1;
+    if (jh_sd_watchdog_kick(&watchdog, now, err, sizeof err) < 0)
+        jh_log(JH_LOG_WARN, "systemd watchdog: %s", err);
+}
+
 
 int jh_kiosk_step(jh_kiosk_app *a, char *err, size_t errlen)
 {
     int64_t now = jh_kiosk_mono_ms();
-    if (pump_events(a, now))
+    if (pump_events(a, now)) {
+        tell_systemd("STOPPING=1");
         return 1;
+    }
+    frame_alive(now);
     jh_link_pump(a->link, now);
     poll_printer(a);
     advance_flow(a, now);

@@ -1,20 +1,30 @@
 #!/usr/bin/env bash
-# test_systemd_units — the units in deploy/systemd/ load cleanly and keep their sandbox.
+# test_systemd_units — the units `cmake --install` puts in lib/systemd/system
+# (made from deploy/systemd/*.service.in) load cleanly and keep their sandbox.
+#
+# What is checked is what gets installed: the units of JH_UNITS_DIR (tests/install
+# passes its installed tree), else of the "systemd" component of JH_BUILD_DIR
+# installed here into a temp DESTDIR with --prefix /usr/local. Each must name
+# its program in JH_UNITS_BINDIR (default /usr/local/bin), with no template
+# variable left over.
 #
 # systemd-analyze verify reads each unit (instances for the templates, and the
 # serial-port drop-in example) as systemd would, with ExecStart pointed at this
-# build's programs, and must print nothing; a deliberately broken copy must make
-# it complain, so the check can fail. systemd-analyze security --offline then
-# rates each unit's exposure, which must stay "OK" (at most 2.0 of 10). Finally
-# the rules of docs/operations.md "Running under systemd" that no tool checks:
-# who each runs as, what it waits for, how it restarts, KMSDRM for the screens.
+# build's programs (JH_BIN_DIR), and must print nothing; a deliberately broken
+# copy must make it complain, so the check can fail. systemd-analyze security
+# --offline then rates each unit's exposure, which must stay "OK" (at most 2.0
+# of 10). Finally the rules of docs/operations.md "Running under systemd" that no
+# tool checks: who each runs as, what it waits for, how it restarts and is
+# watched (Type=notify, WatchdogSec=), journal rate limits, KMSDRM for the screens.
 #
 # Exits 77 (ctest SKIP) with a message when systemd-analyze cannot run here.
 set -euo pipefail
 
 : "${JH_SOURCE_DIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
-: "${JH_BIN_DIR:=$JH_SOURCE_DIR/build/bin}"
-UNITS_SRC="$JH_SOURCE_DIR/deploy/systemd"
+: "${JH_BUILD_DIR:=$JH_SOURCE_DIR/build}"
+: "${JH_BIN_DIR:=$JH_BUILD_DIR/bin}"
+: "${JH_UNITS_BINDIR:=/usr/local/bin}"
+TEMPLATES="$JH_SOURCE_DIR/deploy/systemd"
 SKIP=77
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
@@ -25,17 +35,39 @@ command -v systemd-analyze >/dev/null || skip "systemd-analyze is not installed 
 T=$(mktemp -d /tmp/jh-units.XXXXXX)
 trap 'rm -rf "$T"' EXIT
 
+if [ -n "${JH_UNITS_DIR:-}" ]; then
+  UNITS_SRC=$JH_UNITS_DIR
+else
+  note "installing the units of $JH_BUILD_DIR (component systemd, --prefix /usr/local)"
+  DESTDIR="$T/root" cmake --install "$JH_BUILD_DIR" --component systemd --prefix /usr/local >"$T/install.log" 2>&1 ||
+    fail "cmake --install --component systemd: $(cat "$T/install.log")"
+  UNITS_SRC="$T/root/usr/local/lib/systemd/system"
+fi
+[ -d "$UNITS_SRC" ] || fail "no units in $UNITS_SRC"
+
 # Instances to check: the templates with a config id, as the docs install them.
 UNITS=(jiaohao-broker.service jiaohao-caller.service jiaohao-bridge@bus1.service
        jiaohao-display@main.service jiaohao-kiosk@k1.service)
+[ -d "$JH_BIN_DIR" ] || fail "no $JH_BIN_DIR (build first)"
+JH_BIN_DIR=$(cd "$JH_BIN_DIR" && pwd) # ExecStart= wants an absolute path
 mkdir "$T/units"
 for f in "$UNITS_SRC"/*.service; do
-  sed "s|/usr/local/bin/|$JH_BIN_DIR/|g" "$f" > "$T/units/$(basename "$f")"
+  sed "s|$JH_UNITS_BINDIR/|$JH_BIN_DIR/|g" "$f" > "$T/units/$(basename "$f")"
 done
 for b in jiaohao-caller jiaohao-bridge jiaohao-display jiaohao-kiosk; do
   [ -x "$JH_BIN_DIR/$b" ] || fail "no $JH_BIN_DIR/$b (build first)"
 done
-[ "$(ls "$UNITS_SRC"/*.service | wc -l)" -eq ${#UNITS[@]} ] || fail "a unit in deploy/systemd is not checked here"
+[ "$(ls "$UNITS_SRC"/*.service | wc -l)" -eq ${#UNITS[@]} ] || fail "a unit in $UNITS_SRC is not checked here"
+[ "$(ls "$TEMPLATES"/*.service.in | wc -l)" -eq ${#UNITS[@]} ] || fail "a template in deploy/systemd was not installed"
+
+note "the installed units name $JH_UNITS_BINDIR and keep no template variable"
+for f in "$UNITS_SRC"/*.service; do
+  ! grep -Eq '@[A-Z_]+@' "$f" || fail "$f: $(grep -E '@[A-Z_]+@' "$f")"
+done
+for u in caller bridge@ display@ kiosk@; do
+  grep -q "^ExecStart=$JH_UNITS_BINDIR/jiaohao-${u%@} " "$UNITS_SRC/jiaohao-$u.service" ||
+    fail "jiaohao-$u.service does not run $JH_UNITS_BINDIR/jiaohao-${u%@}"
+done
 
 # verify DIR UNIT... — systemd-analyze verify: its output in $out (empty when clean),
 # its status in $vrc. Units and drop-ins are looked up in DIR first.
@@ -59,11 +91,11 @@ verify "$T/units" "${UNITS[@]}"
 note "the serial-port drop-in example loads on the bridge and the kiosk"
 for u in jiaohao-bridge@bus1.service jiaohao-kiosk@k1.service; do
   mkdir -p "$T/units/$u.d"
-  cp "$UNITS_SRC/serial-port.conf.example" "$T/units/$u.d/serial-port.conf"
+  cp "$TEMPLATES/serial-port.conf.example" "$T/units/$u.d/serial-port.conf"
 done
 verify "$T/units" jiaohao-bridge@bus1.service jiaohao-kiosk@k1.service
 [ "$vrc" -eq 0 ] && [ -z "$out" ] || fail "with the drop-in (rc $vrc): $out"
-grep -q '^DeviceAllow=/dev/tty' "$UNITS_SRC/serial-port.conf.example" || fail "the example grants no serial port"
+grep -q '^DeviceAllow=/dev/tty' "$TEMPLATES/serial-port.conf.example" || fail "the example grants no serial port"
 
 note "control: a broken copy is noticed"
 mkdir "$T/broken"
@@ -107,9 +139,20 @@ for f in jiaohao-caller.service jiaohao-bridge@.service jiaohao-display@.service
   grep -q '^After=jiaohao-broker.service' "$UNITS_SRC/$f" || fail "$f: not after the broker"
   grep -q '^Wants=jiaohao-broker.service' "$UNITS_SRC/$f" || fail "$f: does not want the broker"
 done
-for f in jiaohao-broker.service jiaohao-caller.service jiaohao-bridge@.service; do has "$f" Restart=on-failure; done
+# Watched by systemd: ready when they can serve, restarted when their loop stops
+# kicking the watchdog (mosquitto has no watchdog), whatever ended them, never
+# given up on; and a flood of log lines is capped.
+for f in jiaohao-broker.service jiaohao-caller.service jiaohao-bridge@.service \
+         jiaohao-display@.service jiaohao-kiosk@.service; do
+  for l in Type=notify NotifyAccess=main Restart=always StartLimitIntervalSec=0 \
+           LogRateLimitIntervalSec=30s LogRateLimitBurst=600; do
+    has "$f" "$l"
+  done
+done
+! grep -q '^WatchdogSec=' "$UNITS_SRC/jiaohao-broker.service" || fail "the broker sends no WATCHDOG=1"
+has jiaohao-caller.service WatchdogSec=30s
+for f in jiaohao-bridge@.service jiaohao-display@.service jiaohao-kiosk@.service; do has "$f" WatchdogSec=15s; done
 for f in jiaohao-display@.service jiaohao-kiosk@.service; do
-  has "$f" Restart=always
   grep -q '^Environment=SDL_VIDEODRIVER=kmsdrm' "$UNITS_SRC/$f" || fail "$f: not on KMSDRM"
   has "$f" Conflicts=getty@tty1.service
   has "$f" StandardInput=tty
