@@ -6,6 +6,14 @@
  * is still wanted after a short outage, and its id makes a resend harmless.
  * So presses wait here, in order, and go out when the link takes them again.
  *
+ * Why a sent command is kept until the caller answers it: the broker's PUBACK
+ * is not the caller's. A broker killed with SIGKILL loses what it queued for
+ * a caller that was down, and an answer `internal` means the caller's store
+ * failed and nothing was applied. So every command stays in `awaiting` until
+ * a reply with its id arrives, and goes out again, with the same id, on the
+ * next broker session and after RESEND_FIRST_MS (doubling) without an answer;
+ * the caller answers a repeated id without applying it twice (PROTOCOL.md).
+ *
  * Why the rating pad is armed on event/finished and not with the ticket being
  * served: the caller binds a rating to the ticket last finished at the
  * counter, and the pad accepts one press per ticket — armed while serving, a
@@ -25,10 +33,15 @@
 #define BEEP_NEWCOMER_10MS 10
 #define BEEP_ERROR_COUNT 3      /* the caller refused a press: three quick beeps */
 #define BEEP_ERROR_10MS 6
+#define RESEND_FIRST_MS 10000   /* no answer this long: the same command again */
+#define RESEND_MAX_MS 60000
 
 typedef struct {
     char topic[JH_TOPIC_LEN];
     char *payload;
+    char id[JH_CMD_ID_LEN];
+    int64_t sent_at;            /* awaiting: when it last went out */
+    int backoff_ms;             /* awaiting: how long to wait for the answer this time */
 } queued_cmd;
 
 typedef struct {
@@ -48,6 +61,9 @@ struct jh_bridge {
     int waiting[JH_MAX_SERVICES]; /* -1: not known yet */
     queued_cmd outbox[JH_BRIDGE_OUTBOX];
     int out_head, out_count;
+    queued_cmd awaiting[JH_BRIDGE_OUTBOX]; /* sent, no answer yet; oldest first */
+    int n_awaiting;
+    int resend_all;             /* a new broker session: everything awaiting goes again */
     int status_due;
     int64_t status_at;
     uint64_t status_fingerprint; /* bus counters when the status was last sent */
@@ -138,6 +154,8 @@ void jh_bridge_free(jh_bridge *b)
         return;
     for (int i = 0; i < b->out_count; i++)
         free(b->outbox[(b->out_head + i) % JH_BRIDGE_OUTBOX].payload);
+    for (int i = 0; i < b->n_awaiting; i++)
+        free(b->awaiting[i].payload);
     free(b);
 }
 
@@ -145,7 +163,12 @@ const char *jh_bridge_topic(const jh_bridge *b, int i) { return b->topics[i]; }
 const char *jh_bridge_status_topic(const jh_bridge *b) { return b->status_topic; }
 const char *jh_bridge_will_payload(void) { return "{\"online\":false}"; }
 int jh_bridge_queued(const jh_bridge *b) { return b->out_count; }
-void jh_bridge_on_session(jh_bridge *b) { b->status_due = 1; }
+
+void jh_bridge_on_session(jh_bridge *b)
+{
+    b->status_due = 1;
+    b->resend_all = b->n_awaiting > 0;
+}
 
 /* ------------------------------------------------------- bus → commands */
 
@@ -241,6 +264,7 @@ static void enqueue(jh_bridge *b, const jh_bridge_device *d, const jh_command *c
         return;
     }
     q->payload = json;
+    snprintf(q->id, sizeof q->id, "%s", c->id);
     b->out_count++;
 }
 
@@ -276,16 +300,69 @@ static void on_liveness(jh_bridge *b, const bm_event *ev)
                kind_name(d->type), d->addr, d->counter, (unsigned)ev->session);
 }
 
-static void flush_outbox(jh_bridge *b)
+/* Sent: wait for its answer. The oldest gives way when too many wait. */
+static void await_answer(jh_bridge *b, queued_cmd *q, int64_t now)
+{
+    if (b->n_awaiting == JH_BRIDGE_OUTBOX) {
+        notice(b, JH_LOG_ERROR, "no answer to command %s after %d newer ones: not sent again",
+               b->awaiting[0].id, JH_BRIDGE_OUTBOX);
+        free(b->awaiting[0].payload);
+        memmove(&b->awaiting[0], &b->awaiting[1], sizeof b->awaiting[0] * (JH_BRIDGE_OUTBOX - 1));
+        b->n_awaiting--;
+    }
+    queued_cmd *a = &b->awaiting[b->n_awaiting++];
+    *a = *q;
+    a->sent_at = now;
+    a->backoff_ms = RESEND_FIRST_MS;
+    q->payload = NULL;
+}
+
+/* Commands without an answer go out again: all of them on a new session, else those overdue. */
+static void resend_awaiting(jh_bridge *b, int64_t now)
+{
+    int n = 0;
+    for (int i = 0; i < b->n_awaiting; i++) {
+        queued_cmd *a = &b->awaiting[i];
+        if (!b->resend_all && now - a->sent_at < a->backoff_ms)
+            continue;
+        if (b->io.publish(b->io.user, a->topic, a->payload, 0) < 0)
+            break; /* down: the next session sends them all */
+        if (!b->resend_all)
+            a->backoff_ms = a->backoff_ms * 2 > RESEND_MAX_MS ? RESEND_MAX_MS : a->backoff_ms * 2;
+        a->sent_at = now;
+        n++;
+    }
+    if (n)
+        notice(b, JH_LOG_INFO, "%d command(s) without an answer sent again (%s), oldest %s", n,
+               b->resend_all ? "new broker session" : "no answer in time", b->awaiting[0].id);
+    if (n || !b->resend_all)
+        b->resend_all = 0;
+}
+
+static void flush_outbox(jh_bridge *b, int64_t now)
 {
     while (b->out_count > 0) {
         queued_cmd *q = &b->outbox[b->out_head];
         if (b->io.publish(b->io.user, q->topic, q->payload, 0) < 0)
             return;
-        free(q->payload);
-        q->payload = NULL;
+        await_answer(b, q, now);
         b->out_head = (b->out_head + 1) % JH_BRIDGE_OUTBOX;
         b->out_count--;
+    }
+}
+
+/* A reply names one of ours: done with it, unless the caller's store failed (nothing applied). */
+static void answered(jh_bridge *b, const char *id, int applied_nothing)
+{
+    for (int i = 0; i < b->n_awaiting; i++) {
+        if (strcmp(b->awaiting[i].id, id) != 0)
+            continue;
+        if (applied_nothing)
+            return; /* its timer sends it again */
+        free(b->awaiting[i].payload);
+        memmove(&b->awaiting[i], &b->awaiting[i + 1], sizeof b->awaiting[0] * (size_t)(b->n_awaiting - i - 1));
+        b->n_awaiting--;
+        return;
     }
 }
 
@@ -355,6 +432,7 @@ char *jh_bridge_status_json(const jh_bridge *b, int online)
     cJSON_AddItemToObject(o, "keypads", devices_json(b));
     cJSON_AddItemToObject(o, "bus", bus_json(b->bus));
     cJSON_AddNumberToObject(o, "queued", b->out_count);
+    cJSON_AddNumberToObject(o, "unanswered", b->n_awaiting);
     char *text = cJSON_PrintUnformatted(o);
     cJSON_Delete(o);
     return text;
@@ -388,7 +466,8 @@ void jh_bridge_pump(jh_bridge *b, int64_t now_ms)
     bm_event ev;
     while (bm_next_event(b->bus, &ev))
         jh_bridge_handle_event(b, &ev);
-    flush_outbox(b);
+    resend_awaiting(b, now_ms);
+    flush_outbox(b, now_ms);
     refresh_status(b, now_ms);
 }
 
@@ -494,13 +573,20 @@ static int on_finished(jh_bridge *b, const cJSON *o)
     return 0;
 }
 
-/* A refusal of one of our commands: say so, and make the device that sent it beep. */
+/*
+ * An answer to one of our commands: it need not go again — unless it is
+ * `internal` (nothing was applied: sent again later, no error beep, since the
+ * press still counts). A refusal is said, and the device that sent it beeps.
+ */
 static int on_reply(jh_bridge *b, const cJSON *o)
 {
     const char *id = str_field(o, "id");
     const cJSON *ok = cJSON_GetObjectItemCaseSensitive(o, "ok");
     if (!id || !cJSON_IsBool(ok))
         return -1;
+    const char *code = str_field(o, "error"), *msg = str_field(o, "message");
+    int retry = cJSON_IsFalse(ok) && code && strcmp(code, "internal") == 0;
+    answered(b, id, retry);
     size_t n = strlen(b->bc->id);
     unsigned addr;
     if (cJSON_IsTrue(ok) || strncmp(id, b->bc->id, n) != 0 || id[n] != '-' ||
@@ -509,7 +595,11 @@ static int on_reply(jh_bridge *b, const cJSON *o)
     const jh_bridge_device *d = jh_bridge_config_device(b->bc, (int)addr);
     if (!d)
         return 0;
-    const char *code = str_field(o, "error"), *msg = str_field(o, "message");
+    if (retry) {
+        notice(b, JH_LOG_WARN, "%s %d (counter %s): command %s not applied (%s); sending it again",
+               kind_name(d->type), d->addr, d->counter, id, msg ? msg : "internal");
+        return 0;
+    }
     notice(b, JH_LOG_WARN, "%s %d (counter %s): command %s refused: %s (%s)", kind_name(d->type), d->addr,
            d->counter, id, code ? code : "?", msg ? msg : "");
     error_beep(b, d->addr);

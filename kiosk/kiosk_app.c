@@ -1,6 +1,7 @@
 /*
- * kiosk_app — set-up and tear-down, the broker side and screenshots (see
- * kiosk_app.h); the per-frame work is in kiosk_loop.c.
+ * kiosk_app — set-up and tear-down, the broker side, the journal file behind
+ * the flow (void_journal.h) and screenshots (see kiosk_app.h); the per-frame
+ * work is in kiosk_loop.c.
  */
 #include "kiosk_app.h"
 
@@ -15,6 +16,7 @@
 #include "hall_time.h"
 #include "kiosk_app_int.h"
 #include "log.h"
+#include "void_journal.h"
 
 #define EXIT_FLUSH_MS 1000
 
@@ -44,9 +46,9 @@ void jh_kiosk_publish_status(jh_kiosk_app *a, int online)
         a->published_state = a->printer_n ? (int)st->state : -1;
         a->published_session = jh_link_session(a->link);
     }
-    free(json);
     if (json && r != JH_LINK_SENT)
         jh_log(JH_LOG_DEBUG, "status %s: %s", r == JH_LINK_QUEUED ? "queued" : "not published", err);
+    free(json);
 }
 
 void jh_kiosk_publish_cmd(jh_kiosk_app *a, const char *json, const char *what)
@@ -82,6 +84,7 @@ static void on_session(void *user)
 {
     jh_kiosk_app *a = user;
     jh_board_forget(a->board); /* the broker sends every retained item again */
+    jh_flow_set_session(&a->flow, jh_link_session(a->link)); /* unanswered takes and voids go again */
     jh_log(JH_LOG_INFO, "connected to the broker; reading the caller's state");
     jh_kiosk_publish_status(a, 1);
 }
@@ -110,6 +113,79 @@ static int open_link(jh_kiosk_app *a, char *err, size_t errlen)
     a->link = jh_link_new(&lo, on_message, on_session, a, err, errlen);
     static const char will[] = "{\"online\":false,\"printer\":\"unknown\",\"printer_message\":\"\"}";
     return a->link ? jh_link_set_will(a->link, a->t_status, will, 1, err, errlen) : -1;
+}
+
+/* ---- the journal (void_journal.h) ------------------------------------------------ */
+
+/* kiosk_flow's hook: what must survive a crash, on disk before the flow goes on. */
+static int write_journal(void *user, const jh_flow *f)
+{
+    char err[700];
+    jh_vj j;
+    jh_flow_to_journal(f, &j);
+    if (jh_vj_store_save(user, &j, err, sizeof err) == 0)
+        return 0;
+    jh_log(JH_LOG_ERROR, "journal: %s", err);
+    return -1;
+}
+
+static void log_restored(const jh_vj *j)
+{
+    for (int i = 0; i < j->n; i++) {
+        const jh_vj_entry *e = &j->e[i];
+        if (e->kind == JH_VJ_PRINT)
+            jh_log(JH_LOG_WARN, "journal: ticket %s was being printed when the kiosk stopped: voiding it", e->ticket);
+        else if (e->kind == JH_VJ_TAKE)
+            jh_log(JH_LOG_WARN, "journal: take %s (service %s) had no answer when the kiosk stopped: "
+                   "asking again, and voiding the number if one was issued", e->id, e->service);
+        else
+            jh_log(JH_LOG_WARN, "journal: void %s of ticket %s not answered yet: sending it again", e->id,
+                   e->ticket);
+    }
+}
+
+/*
+ * Opens <state dir>/<kiosk-id>.journal and gives the flow what the last run
+ * left in it. The directory is [kiosk-screen] state_dir, else systemd's
+ * $STATE_DIRECTORY (its first entry); with neither the kiosk runs without one.
+ */
+static int open_journal(jh_kiosk_app *a, char *err, size_t errlen)
+{
+    char dir[JH_VJ_PATH_LEN], aside[JH_VJ_PATH_LEN + 100], why[700];
+    const char *from = a->ks.state_dir[0] ? a->ks.state_dir : getenv("STATE_DIRECTORY");
+    if (a->o.screenshot)
+        return 0; /* one frame and out: it must not touch a running kiosk's journal */
+    if (!from || !*from) {
+        jh_log(JH_LOG_WARN, "no state directory ([kiosk-screen] state_dir or systemd's StateDirectory=): "
+               "a number issued but not printed is not voided if the kiosk stops at that moment");
+        return 0;
+    }
+    /* systemd lists several directories with ':' when the unit names several */
+    snprintf(dir, sizeof dir, "%.*s", (int)(a->ks.state_dir[0] ? strlen(from) : strcspn(from, ":")), from);
+    jh_vj_store *s = calloc(1, sizeof *s);
+    if (!s)
+        return snprintf(err, errlen, "out of memory"), -1;
+    jh_vj j;
+    int rc = jh_vj_store_open(s, dir, a->kiosk->id, err, errlen);
+    if (rc == 0 && (rc = jh_vj_store_load(s, &j, aside, sizeof aside, why, sizeof why)) < 0)
+        snprintf(err, errlen, "%s", why);
+    if (rc == 1)
+        jh_log(JH_LOG_ERROR, "journal: %s; set aside as %s, starting empty: a number it held may need "
+               "voiding by staff", why, aside);
+    if (rc >= 0) {
+        log_restored(&j);
+        jh_flow_restore(&a->flow, &j, jh_kiosk_mono_ms());
+        jh_flow_to_journal(&a->flow, &j);
+        if ((rc = jh_vj_store_save(s, &j, err, errlen)) == 0) /* writable now, not at the first visitor */
+            jh_flow_set_journal(&a->flow, write_journal, s);
+    }
+    if (rc < 0) {
+        jh_vj_store_close(s);
+        free(s);
+        return -1;
+    }
+    jh_log(JH_LOG_INFO, "journal %s: %d entr%s from the last run", s->path, j.n, j.n == 1 ? "y" : "ies");
+    return 0;
 }
 
 /* ---- set-up ------------------------------------------------------------------- */
@@ -179,16 +255,18 @@ jh_kiosk_app *jh_kiosk_new(const jh_kiosk_opts *o, char *err, size_t errlen)
     a->screen_key = -1;
     char boot[24], title[96] = "Jiaohao kiosk";
     int ok = load_config(a, err, errlen) == 0;
-    if (ok)
+    if (ok) {
         snprintf(title, sizeof title, "Jiaohao kiosk %s", a->kiosk->id);
+        boot_id(boot, sizeof boot);
+        jh_flow_init(&a->flow, a->kiosk->id, boot, a->ks.reply_timeout_ms);
+        ok = open_journal(a, err, errlen) == 0; /* before the printer: one kiosk per journal */
+    }
     if (!ok || !(a->win = jh_kwin_open(&a->ks, title, o->shot_dir || o->screenshot || o->script, err, errlen)) ||
         open_link(a, err, errlen) < 0 ||
         !(a->printer = jh_print_worker_start(a->cfg, &a->pc, a->ks.printer_poll_s * 1000, err, errlen))) {
         jh_kiosk_free(a);
         return NULL;
     }
-    boot_id(boot, sizeof boot);
-    jh_flow_init(&a->flow, a->kiosk->id, boot, a->ks.reply_timeout_ms);
     a->lang_en = a->ks.lang_en;
     a->started = a->last_touch = jh_kiosk_mono_ms();
     jh_log(JH_LOG_INFO, "kiosk %s: %d services, screen %dx%d, printer %s, font %s", a->kiosk->id,
@@ -232,6 +310,10 @@ void jh_kiosk_free(jh_kiosk_app *a)
         jh_link_free(a->link);
     }
     jh_print_worker_stop(a->printer);
+    if (a->flow.journal_user) {
+        jh_vj_store_close(a->flow.journal_user);
+        free(a->flow.journal_user);
+    }
     jh_script_free(&a->script);
     jh_kwin_close(a->win);
     free(a->board);

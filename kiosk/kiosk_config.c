@@ -52,6 +52,12 @@ static int set_key(void *user, const char *key, const char *v, char *msg, size_t
     } else if (!strcmp(key, "fullscreen")) {
         if (jh_ini_bool(v, JH_INI_YES_NO, &ks->fullscreen) != 0)
             return snprintf(msg, len, "'%s' is not yes or no", v), -1;
+    } else if (!strcmp(key, "state_dir")) {
+        /* Absolute: the kiosk may be started from anywhere, and must find its journal again. */
+        if (v[0] != '/' || strlen(v) >= sizeof ks->state_dir || strcspn(v, "\n\r\t") != strlen(v))
+            return snprintf(msg, len, "'%s' is not an absolute path (at most %zu bytes)", v,
+                            sizeof ks->state_dir - 1), -1;
+        snprintf(ks->state_dir, sizeof ks->state_dir, "%s", v);
     } else if (!strcmp(key, "lang")) {
         if (strcmp(v, "zh") != 0 && strcmp(v, "en") != 0)
             return snprintf(msg, len, "'%s' is not zh or en", v), -1;

@@ -4,7 +4,7 @@
  * Owns: reading and checking how the kiosk's touch screen behaves (size,
  * language shown first, how long the confirmation and error screens stay, how
  * long to wait for the caller's reply, how often to ask the printer how it
- * is). hall_config passes sections it does not know over; the kiosk reads its
+ * is, where it keeps its journal). hall_config passes sections it does not know over; the kiosk reads its
  * own here with the same INI reader. `[kiosk-screen]` holds the settings for
  * every kiosk, `[kiosk-screen <kiosk-id>]` overrides them for one machine (a
  * landscape screen in the lobby). Unknown keys and bad values are errors.
@@ -19,6 +19,8 @@
  *   reply_timeout_ms = 5000     ; no answer from the caller within this: error screen
  *   printer_poll_seconds = 5    ; how often the printer is asked while idle
  *   fps = 30
+ *   state_dir = /var/lib/jiaohao-kiosk  ; where <kiosk-id>.journal lives (void_journal.h);
+ *                               ; unset: $STATE_DIRECTORY (systemd's StateDirectory=), else none
  */
 #ifndef JH_KIOSK_CONFIG_H
 #define JH_KIOSK_CONFIG_H
@@ -35,6 +37,7 @@ typedef struct {
     int reply_timeout_ms;
     int printer_poll_s;
     int fps;
+    char state_dir[512];      /* absolute path, "" when not set */
 } jh_kiosk_config_screen;
 
 void jh_kiosk_screen_defaults(jh_kiosk_config_screen *ks);

@@ -81,8 +81,9 @@ static void advance_flow(jh_kiosk_app *a, int64_t now)
         f->voids_dropped = 0;
     }
     char *v;
-    while (jh_link_connected(a->link) && (v = jh_flow_next_void(f, jh_link_session(a->link)))) {
-        jh_kiosk_publish_cmd(a, v, "void");
+    const char *what;
+    while (jh_link_connected(a->link) && (v = jh_flow_next_send(f, jh_link_session(a->link), &what))) {
+        jh_kiosk_publish_cmd(a, v, what);
         free(v);
     }
 }
@@ -316,7 +317,6 @@ static int run_script(jh_kiosk_app *a, int64_t now, char *err, size_t errlen)
     return 1;
 }
 
-/* ---- the frame -------------------------------------------------------------------------- */
 /* ---- systemd (sd_notify.h) ----------------------------------------------------------------- */
 
 /* One kiosk per process, so its frames' watchdog is the process's. */
@@ -342,6 +342,7 @@ static void frame_alive(int64_t now)
         jh_log(JH_LOG_WARN, "systemd watchdog: %s", err);
 }
 
+/* ---- the frame -------------------------------------------------------------------------- */
 
 int jh_kiosk_step(jh_kiosk_app *a, char *err, size_t errlen)
 {

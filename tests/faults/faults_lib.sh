@@ -2,8 +2,9 @@
 #
 # Owns: judging the caller's store after a fault (fault_store_check, with the
 # takes the kiosks were told about), the list of those takes, the counts the
-# tests print in their summary, and a cleanup that runs before lib.sh's own
-# (processes restarted during a test, mounts) so nothing survives a failure.
+# tests print in their summary, killing the broker outright, and a cleanup that
+# runs before lib.sh's own (processes restarted during a test, mounts) so
+# nothing survives a failure.
 #
 # Environment: JH_FAULT_CHECK (the fault_store_check binary; default next to
 # the other test binaries).
@@ -52,3 +53,16 @@ check_store() {
     fail "store inconsistent after $what (fault_store_check exit $rc)"
   fi
 }
+
+# kill9_broker — SIGKILL: the broker sends no Will, disconnects nobody cleanly and
+# keeps only what its last autosave wrote. restart_broker (lib.sh) then starts it
+# again; it stops whatever BROKER_PID names first, so a stand-in takes the place.
+kill9_broker() {
+  kill -KILL "$BROKER_PID"
+  wait "$BROKER_PID" 2>/dev/null || true
+  sleep 600 &
+  BROKER_PID=$!
+}
+
+# broker_saves — how many times the broker has written its database so far.
+broker_saves() { grep -c 'Saving in-memory database' "$BROKER_DIR/mosquitto.log" || true; }

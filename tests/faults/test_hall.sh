@@ -13,6 +13,10 @@
 # Faults, each at a random moment of the load:
 #   caller-kill   SIGKILL the caller (several times), restart it
 #   broker        restart the broker
+#   broker-kill   SIGKILL the broker while takes and calls flow, start it again;
+#                 and once while the caller is down too, so that commands sent
+#                 meanwhile were only in the broker's memory (its last autosave
+#                 must still say the caller is offline)
 #   keypad-bus    kill the keypad simulator (the bus adapter's far end), plug a new one in
 #   printer       close the printer emulator under the kiosk, plug a new one in (kiosk only)
 #   disk-full     fill the caller's tmpfs (or lower its RLIMIT_FSIZE), keep the load on, free it
@@ -24,7 +28,9 @@
 # the outbox reached a persistent subscriber — no gap after catch-up, a repeat
 # only with the same seq and the same bytes; the retained service and counter
 # states equal the store; the board shows live, not maintenance; status/b1 has
-# both keypads online; status/caller is online. A summary of counts closes it.
+# both keypads online; status/caller is online; every keypad press was answered
+# by the caller (none lost with a broker, none refused `internal` and dropped).
+# A summary of counts closes it.
 source "$(dirname "$0")/../integration/lib.sh"
 source "$(dirname "$0")/faults_lib.sh"
 source "$(dirname "$0")/../display/display_lib.sh"
@@ -372,6 +378,24 @@ store:    $(echo $want)
 retained: $(echo $have)"
 }
 
+# Every press the keypad simulator now plugged in has queued (command id
+# "b1-<addr>-<session>-<seq>", session = its run) was answered by the caller
+# (the caller records each answer under its command id): the bridge sends a
+# command again until it is answered, so none is lost with a broker killed
+# outright or refused `internal` while the disk was full.
+check_presses() {
+  local what=$1 i missing
+  awk -v r="$SIM_RUNS" '$2 == "keypad" && $4 == "queued" { print "b1-" $3 "-" r "-" $5 }' \
+    "$T/sim$SIM_RUNS.log" | sort -u > "$T/presses"
+  for i in $(seq 600); do
+    sqlite3 "$DB" "SELECT cmd_id FROM commands WHERE cmd_id LIKE 'b1-%'" | sort -u > "$T/answered"
+    missing=$(comm -23 "$T/presses" "$T/answered" | head -n 5)
+    [ -n "$missing" ] || return 0
+    sleep 0.1
+  done
+  fail "after $what: keypad presses the caller never answered: $(echo $missing)"
+}
+
 # check_after FAULT T0 — everything back by itself; records the recovery time
 # (from the end of the fault, T0 in ms, until every check passed).
 check_after() {
@@ -393,6 +417,7 @@ check_after() {
   check_store "$what" "$DB" --takes "$T/takes"
   check_events "$what"
   check_retained "$what"
+  check_presses "$what"
   FAULTS+=("$what")
   RECOVERIES+=("$what:${live}ms")
   note "after $what: live again in $live ms ($times ms); store $CHECKED; events $EVENTS, repeats $DUPS"
@@ -417,6 +442,47 @@ note "fault: restart the broker"
 restart_broker
 t0=$(ms_now)
 check_after broker "$t0"
+load_for 2
+
+note "fault: kill -9 the broker while takes and calls flow"
+kill9_broker
+sleep "0.$((RANDOM % 9))" # the load finds no broker
+restart_broker
+t0=$(ms_now)
+check_after broker-kill "$t0"
+load_for 2
+
+note "fault: kill -9 the broker while the caller is down too"
+caller_gone
+# The caller's Will is saved with the broker's next autosave; what the load sends
+# after it waits for the caller only in the broker's memory.
+saves=$(broker_saves)
+for i in $(seq 600); do [ "$(broker_saves)" -gt "$saves" ] && break; sleep 0.1; done
+[ "$(broker_saves)" -gt "$saves" ] || fail "the broker never saved its database (autosave_interval?)"
+resends=$( [ -e "$T/resends" ] && wc -l < "$T/resends" || echo 0)
+for i in $(seq 300); do
+  [ "$( [ -e "$T/resends" ] && wc -l < "$T/resends" || echo 0)" -ge $((resends + 3)) ] && break
+  sleep 0.1
+done
+kill9_broker
+restart_broker
+# Back from its autosave, the broker must say what is true: the caller is down.
+s=$(wait_retained status/caller '.online == false' 20) ||
+  fail "after the broker's restart status/caller says the caller is up: $s"
+# The board, connected again, reads that too: maintenance because the caller is
+# offline (not because the broker is unreachable, which it says while it is down).
+shot=broker-kill-caller-down-maintenance
+for i in $(seq 150); do
+  live_shot "$shot"
+  [ "$(mode "$shot")" = maintenance ] && item "$shot" maintenance.reason text | grep -q 'caller offline' && break
+  sleep 0.2
+done
+[ "$(mode "$shot")" = maintenance ] && item "$shot" maintenance.reason text | grep -q 'caller offline' ||
+  fail "the board does not say the caller is offline: $(mode "$shot"), $(item "$shot" maintenance.reason text)"
+cp "$T/$shot.png" "$SHOTS/$shot.png"
+hall_caller
+t0=$(ms_now)
+check_after broker-kill-caller-down "$t0"
 load_for 2
 
 note "fault: unplug the keypad bus, plug it back"
@@ -501,6 +567,7 @@ kill_wait "${LOAD_PIDS[@]}"; LOAD_PIDS=()
 acked_takes "$T/reply-k1.log" > "$T/takes"
 check_store final "$DB" --takes "$T/takes"
 check_events final
+check_presses final
 for svc in A B; do
   first=$(sqlite3 "$DB" "SELECT min(number) FROM tickets WHERE day = $day_after AND issued_service = '$svc'")
   [ "$first" = 1 ] || fail "the new day's $svc numbers did not restart at 1 (first: '$first')"
@@ -510,6 +577,10 @@ n_calls=$(sqlite3 "$DB" "SELECT count(*) FROM calls WHERE kind = 'call'")
 n_keypad_calls=$(sqlite3 "$DB" "SELECT count(*) FROM calls WHERE kind = 'call' AND counter IN ('c03','c04')")
 n_resends=$( [ -e "$T/resends" ] && wc -l < "$T/resends" || echo 0)
 n_dropped=$(grep -c 'duplicate event seq' "$T/display.log" || true)
+n_presses=$(wc -l < "$T/presses")
+n_bridge_resent=$(sed -nE 's/.* ([0-9]+) command\(s\) without an answer sent again.*/\1/p' "$T/bridge.log" |
+  awk '{ n += $1 } END { print n + 0 }')
+n_saves=$(broker_saves)
 n_missed=$(grep -c 'missed events' "$T/display.log" || true)
 echo "SUMMARY faults: injected ${#FAULTS[@]} (${FAULTS[*]}), printer $PRINTER, disk $DISK_MODE"
 echo "SUMMARY load: takes acknowledged $n_takes over days $day_before..$day_after, calls $n_calls" \
@@ -517,5 +588,7 @@ echo "SUMMARY load: takes acknowledged $n_takes over days $day_before..$day_afte
 echo "SUMMARY events: $EVENTS in the outbox, all delivered; repeats delivered $DUPS (same seq, same bytes);" \
   "board dropped $n_dropped by seq, re-read state after a gap $n_missed times"
 echo "SUMMARY recoveries (fault end → caller online, keypads online, board live${KIOSK:+, kiosk printer ready}): ${RECOVERIES[*]}"
+echo "SUMMARY keypads: every press answered (last keypad run: $n_presses presses), bridge resent $n_bridge_resent" \
+  "command(s) that had no answer; broker autosaves $n_saves"
 echo "SUMMARY store checks: $CHECKS"
 echo "PASS"

@@ -133,6 +133,7 @@ confirm_seconds = 8
 error_seconds = 8
 reply_timeout_ms = ${KIOSK_REPLY_TIMEOUT_MS:-5000}
 printer_poll_seconds = ${KIOSK_POLL_S:-1}
+${KIOSK_STATE_DIR:+state_dir = $KIOSK_STATE_DIR}
 
 [printer]
 device = $T/printer
@@ -198,13 +199,15 @@ text_is() {
 
 keep_shot() { cp "$1.png" "$KIOSK_SHOTS/$2.png"; }
 
-# start_kiosk NAME SCRIPT-TEXT [ARGS...] — the same in the background ($KIOSK_PID).
+# start_kiosk NAME SCRIPT-TEXT [ARGS...] — the same in the background ($KIOSK_PID),
+# under $KIOSK_RUN: "timeout 120" unless a test sets it empty to kill -9 the kiosk itself.
+KIOSK_RUN=${KIOSK_RUN-timeout 120}
 start_kiosk() {
   local name=$1 script=$2
   shift 2
   mkdir -p "$T/$name"
   printf '%s\n' "$script" > "$T/$name.script"
-  timeout 120 "$KIOSK_BIN" --config "$CONF" --screenshot-each "$T/$name" --script "$T/$name.script" "$@" \
+  $KIOSK_RUN "$KIOSK_BIN" --config "$CONF" --screenshot-each "$T/$name" --script "$T/$name.script" "$@" \
     >>"$T/$name.log" 2>&1 &
   KIOSK_PID=$!
   BG_PIDS+=("$KIOSK_PID")
