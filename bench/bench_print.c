@@ -39,7 +39,10 @@ static jh_issued_ticket sample(const char *number, jh_priority p)
 {
     jh_issued_ticket t = {.priority = p, .ahead = 12, .ewt_s = 1500, .issued_at = "2026-11-23T09:05:07+08:00",
                           .day = 20261123};
-    snprintf(t.ticket, sizeof t.ticket, "%s", number);
+    if (snprintf(t.ticket, sizeof t.ticket, "%s", number) >= (int)sizeof t.ticket) {
+        fprintf(stderr, "bench_print: ticket number %s too long\n", number);
+        exit(2);
+    }
     snprintf(t.service, sizeof t.service, "%.1s", number);
     return t;
 }

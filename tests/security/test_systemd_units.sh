@@ -9,7 +9,7 @@
 # variable left over.
 #
 # systemd-analyze verify reads each unit (instances for the templates, and the
-# serial-port drop-in example) as systemd would, with ExecStart pointed at this
+# serial-port drop-in example, and the image's deploy/image/jiaohao-first-boot.service) as systemd would, with ExecStart pointed at this
 # build's programs (JH_BIN_DIR), and must print nothing; a deliberately broken
 # copy must make it complain, so the check can fail. systemd-analyze security
 # --offline then rates each unit's exposure, which must stay "OK" (at most 2.0
@@ -96,6 +96,17 @@ done
 verify "$T/units" jiaohao-bridge@bus1.service jiaohao-kiosk@k1.service
 [ "$vrc" -eq 0 ] && [ -z "$out" ] || fail "with the drop-in (rc $vrc): $out"
 grep -q '^DeviceAllow=/dev/tty' "$TEMPLATES/serial-port.conf.example" || fail "the example grants no serial port"
+
+note "the image's first-boot unit (deploy/image, scripts/build-image) verifies too"
+mkdir "$T/image"
+fb=/usr/local/lib/jiaohao/first-boot keygen=/usr/bin/ssh-keygen
+[ -x "$keygen" ] || keygen=/bin/true # the image has openssh-server; this machine may not
+sed -e "s|$fb|$JH_SOURCE_DIR/scripts/first-boot|" -e "s|/usr/bin/ssh-keygen|$keygen|" \
+  "$JH_SOURCE_DIR/deploy/image/jiaohao-first-boot.service" > "$T/image/jiaohao-first-boot.service"
+grep -q "^ExecStart=$fb --tls" "$JH_SOURCE_DIR/deploy/image/jiaohao-first-boot.service" ||
+  fail "jiaohao-first-boot.service does not run $fb --tls"
+verify "$T/image" jiaohao-first-boot.service
+[ "$vrc" -eq 0 ] && [ -z "$out" ] || fail "jiaohao-first-boot.service (rc $vrc): $out"
 
 note "control: a broken copy is noticed"
 mkdir "$T/broken"

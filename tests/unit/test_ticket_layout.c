@@ -73,8 +73,9 @@ static jh_issued_ticket ticket(const char *number, const char *service, jh_prior
 {
     jh_issued_ticket t = {.priority = p, .ahead = 5, .ewt_s = 840, .issued_at = "2026-11-23T09:05:07+08:00",
                           .day = 20261123};
-    snprintf(t.ticket, sizeof t.ticket, "%s", number);
-    snprintf(t.service, sizeof t.service, "%s", service);
+    if (snprintf(t.ticket, sizeof t.ticket, "%s", number) >= (int)sizeof t.ticket ||
+        snprintf(t.service, sizeof t.service, "%s", service) >= (int)sizeof t.service)
+        fail_msg("test ticket %s/%s does not fit the ticket's fields", number, service);
     return t;
 }
 
