@@ -157,12 +157,31 @@ static void *publisher(void *arg)
     return NULL;
 }
 
+/*
+ * A loopback port from 20000 up to the kernel's ephemeral range, as
+ * tests/integration/lib.sh's random_port: an ephemeral port may be taken by
+ * some outgoing connection before mosquitto binds it.
+ */
+static int random_port(void)
+{
+    int lo = 0;
+    FILE *f = fopen("/proc/sys/net/ipv4/ip_local_port_range", "r");
+    if (f) {
+        if (fscanf(f, "%d", &lo) != 1)
+            lo = 0;
+        fclose(f);
+    }
+    if (lo <= 22000 || lo > 65535)
+        lo = 32768;
+    return 20000 + rand() % (lo - 20000);
+}
+
 static pid_t start_broker(const char *dir, int *port)
 {
     char conf[512];
     snprintf(conf, sizeof conf, "%s/mosquitto.conf", dir);
     srand((unsigned)getpid());
-    *port = 20000 + rand() % 40000;
+    *port = random_port();
     FILE *f = fopen(conf, "w");
     fprintf(f, "listener %d 127.0.0.1\nallow_anonymous true\nset_tcp_nodelay true\npersistence false\n", *port);
     fclose(f);

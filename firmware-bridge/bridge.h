@@ -5,9 +5,10 @@
  *
  * Owns: the mapping of bus events to counter commands (ids from
  * bm_event_id(), so a re-sent press is applied once), the queue of commands
- * not yet handed to the broker, what each counter's keypad and rating pad
- * should show (from state/counter/+, state/service/+, event/finished), and
- * the status/<bridge-id> document.
+ * not yet handed to the broker, the commands sent but not yet answered by
+ * the caller (sent again until they are), what each counter's keypad and
+ * rating pad should show (from state/counter/+, state/service/+,
+ * event/finished), and the status/<bridge-id> document.
  *
  * It does no I/O: bridge_main.c owns the bus master (set up here with
  * jh_bridge_bus_setup()), moves bytes between it and the serial port, and
@@ -28,7 +29,7 @@
 #include "protocol.h"
 
 #define JH_BRIDGE_TOPICS 4      /* subscriptions, see jh_bridge_topic() */
-#define JH_BRIDGE_OUTBOX 256    /* commands held while the broker is away */
+#define JH_BRIDGE_OUTBOX 256    /* commands held while the broker is away; as many await an answer */
 
 typedef struct {
     /*
@@ -72,19 +73,34 @@ void jh_bridge_handle_event(jh_bridge *b, const bm_event *ev);
 
 /*
  * Takes what the bus master has to say (presses become queued commands,
- * liveness changes are noticed and make the status due), sends queued
+ * liveness changes are noticed and make the status due), sends again the
+ * unanswered commands that are due (see jh_bridge_on_session), sends queued
  * commands in order while publish() takes them, and refreshes the status
- * when due. Call after every bm_rx()/bm_step() round.
+ * when due. `now_ms` is the only clock the resend timers use. Call after
+ * every bm_rx()/bm_step() round.
  */
 void jh_bridge_pump(jh_bridge *b, int64_t now_ms);
 
 /* A message on one of jh_bridge_topic()'s filters. Bad payloads are noticed and change nothing. */
 void jh_bridge_on_message(jh_bridge *b, const char *topic, const void *payload, size_t len);
 
-/* A new broker session: the status is published again at the next pump. */
+/*
+ * A new broker session: at the next pump the status is published again, and
+ * every command the broker took but the caller has not answered goes out
+ * again, oldest first, with the same id (a broker killed outright loses what
+ * it held for a caller that was down; the caller applies an id once). Apart
+ * from sessions, an unanswered command goes again 10 s after it was last
+ * sent, then after 20 s, 40 s and every 60 s. A reply with its id ends that,
+ * except the refusal `internal` (the caller's store failed, nothing applied).
+ */
 void jh_bridge_on_session(jh_bridge *b);
 
-/* The status document (malloc'd JSON): {online, bridge, keypads:[…], bus:{…}, queued}. */
+/*
+ * The status document (malloc'd JSON): {online, bridge, at, keypads:[…],
+ * bus:{…}, queued, unanswered} — queued: commands the broker has not taken
+ * yet (jh_bridge_queued); unanswered: commands it took that still wait for
+ * the caller's reply, and so are sent again.
+ */
 char *jh_bridge_status_json(const jh_bridge *b, int online);
 
 /* Commands waiting for the broker. */

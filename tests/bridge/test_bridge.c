@@ -4,7 +4,10 @@
  * virtual clock). What the bridge publishes is read back with the caller's
  * own command parser (jh_command_parse), so "the command is right" means
  * "the caller understands it as meant". The broker side is the bridge's
- * publish function: here it records, and can say "no connection".
+ * publish function: here it records (with the bridge's clock at that moment),
+ * and can say "no connection". The bridge keeps time only through the `now`
+ * its pump is given, so its resend timers are driven by pump_at() on that same
+ * virtual clock without running the bus for minutes.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -27,6 +30,7 @@ typedef struct {
     char topic[JH_TOPIC_LEN];
     char payload[2048];
     int retain;
+    int64_t at;          /* the bridge's clock (the pump's now) when it published */
 } pub;
 
 static struct {
@@ -36,6 +40,7 @@ static struct {
     harness_device *k1, *k2, *pad;
     jh_bridge *b;
     int link_up;
+    int64_t clock;       /* the now of the pump running at the moment */
     pub pubs[MAX_PUB];
     int npub;
     char notices[16][512];
@@ -63,6 +68,7 @@ static int on_publish(void *user, const char *topic, const char *payload, int re
     snprintf(p->topic, sizeof p->topic, "%s", topic);
     snprintf(p->payload, sizeof p->payload, "%s", payload);
     p->retain = retain;
+    p->at = F.clock;
     return 0;
 }
 
@@ -82,8 +88,17 @@ static void run(int ms)
         for (int i = 0; i < F.h.nevents; i++)
             jh_bridge_handle_event(F.b, &F.h.events[i]);
         F.h.nevents = 0;
+        F.clock = F.h.now;
         jh_bridge_pump(F.b, F.h.now);
     }
+}
+
+/* One pump at `now` (never before an earlier one), the bus standing still: the timers alone. */
+static void pump_at(int64_t now)
+{
+    assert_true(now >= F.clock);
+    F.clock = now;
+    jh_bridge_pump(F.b, now);
 }
 
 static void press(harness_device *d, int key)
@@ -136,8 +151,11 @@ static int teardown(void **state)
     return 0;
 }
 
-/* The commands published on counter/<id>/cmd, parsed as the caller parses them. */
-static int commands(const char *counter, jh_command *out, int max)
+/*
+ * The commands published on counter/<id>/cmd, parsed as the caller parses
+ * them; idx (may be NULL) gets which publication each one was.
+ */
+static int command_pubs(const char *counter, jh_command *out, int *idx, int max)
 {
     char topic[JH_TOPIC_LEN];
     snprintf(topic, sizeof topic, "jh/v1/t/counter/%s/cmd", counter);
@@ -151,10 +169,14 @@ static int commands(const char *counter, jh_command *out, int max)
         if (jh_command_parse(F.pubs[i].payload, strlen(F.pubs[i].payload), &origin, &out[n], &e) != 0)
             fail_msg("the caller refuses %s: %s", F.pubs[i].payload, e.message);
         assert_false(F.pubs[i].retain);
+        if (idx)
+            idx[n] = i;
         n++;
     }
     return n;
 }
+
+static int commands(const char *counter, jh_command *out, int max) { return command_pubs(counter, out, NULL, max); }
 
 static int beeps_while_running(harness_device *d, int ms)
 {
@@ -361,6 +383,167 @@ static void test_refusal_is_noticed_and_beeped(void **state)
     assert_non_null(strstr(F.notices[0], "keypad 1 (counter c01): command b1-1-5-2 refused: not-logged-in"));
 }
 
+/*
+ * How often command `id` went to counter c01 so far; *last (may be NULL): the
+ * bridge's clock when it last did. Every copy must be the very same command.
+ */
+static int sends(const char *id, int64_t *last)
+{
+    jh_command c[MAX_PUB];
+    int idx[MAX_PUB], k = 0, first = -1;
+    int n = command_pubs("c01", c, idx, MAX_PUB);
+    for (int i = 0; i < n; i++) {
+        if (strcmp(c[i].id, id) != 0)
+            continue;
+        if (first < 0)
+            first = idx[i];
+        assert_string_equal(F.pubs[idx[i]].payload, F.pubs[first].payload);
+        if (last)
+            *last = F.pubs[idx[i]].at;
+        k++;
+    }
+    return k;
+}
+
+/* Keypad 1's first press of the test (id b1-1-5-1) goes out once; the bridge's clock then. */
+static int64_t first_press(int key)
+{
+    int64_t at = 0;
+    press(F.k1, key);
+    assert_int_equal(sends("b1-1-5-1", &at), 1);
+    return at;
+}
+
+/* A count in the status document as jh_bridge_status_json() writes it now. */
+static int status_count(const char *name)
+{
+    char *json = jh_bridge_status_json(F.b, 1);
+    cJSON *o = cJSON_Parse(json);
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
+    assert_true(cJSON_IsNumber(v));
+    int n = v->valueint;
+    cJSON_Delete(o);
+    free(json);
+    return n;
+}
+
+/* The broker took it, the caller never answered: a killed broker may have lost it. */
+static void test_unanswered_command_goes_again_with_its_id(void **state)
+{
+    (void)state;
+    const char *id = "b1-1-5-1";
+    int64_t last = first_press(KEYPAD_CALL);
+    assert_int_equal(status_count("unanswered"), 1);
+
+    jh_bridge_on_session(F.b); /* at once on a new session, not at its timer */
+    pump_at(F.clock + 1);
+    assert_int_equal(sends(id, &last), 2);
+
+    /* then after 10 s without an answer, doubling up to 60 s */
+    static const int gaps[] = {10000, 20000, 40000, 60000, 60000};
+    for (int i = 0; i < 5; i++) {
+        pump_at(last + gaps[i] - 1);
+        assert_int_equal(sends(id, NULL), 2 + i);
+        pump_at(last + gaps[i]);
+        assert_int_equal(sends(id, &last), 3 + i);
+    }
+    message("reply/b1", "{\"id\":\"b1-1-5-9\",\"ok\":true}"); /* another one's answer */
+    assert_int_equal(status_count("unanswered"), 1);
+
+    message("reply/b1", "{\"id\":\"b1-1-5-1\",\"ok\":true,\"ticket\":\"A001\"}");
+    assert_int_equal(status_count("unanswered"), 0);
+    pump_at(last + 600000);
+    jh_bridge_on_session(F.b);
+    pump_at(last + 600001);
+    assert_int_equal(sends(id, NULL), 7);
+}
+
+static void test_new_session_sends_all_unanswered_in_order(void **state)
+{
+    (void)state;
+    press(F.k1, KEYPAD_CALL);
+    press(F.k1, KEYPAD_FINISH);
+    press(F.k1, KEYPAD_CALL);
+    message("reply/b1", "{\"id\":\"b1-1-5-2\",\"ok\":true}");
+    int before = F.npub;
+    jh_bridge_on_session(F.b);
+    pump_at(F.clock + 1);
+    jh_command c[MAX_PUB];
+    int idx[MAX_PUB];
+    int n = command_pubs("c01", c, idx, MAX_PUB);
+    assert_int_equal(n, 5);
+    assert_true(idx[3] >= before);
+    assert_string_equal(c[3].id, "b1-1-5-1");
+    assert_int_equal(c[3].op, JH_OP_CALL_NEXT);
+    assert_string_equal(c[4].id, "b1-1-5-3");
+    assert_int_equal(c[4].op, JH_OP_CALL_NEXT);
+}
+
+/* `internal`: the caller's store failed and applied nothing, so the press still counts. */
+static void test_internal_refusal_keeps_the_command(void **state)
+{
+    (void)state;
+    const char *id = "b1-1-5-1";
+    int64_t last = first_press(KEYPAD_CALL);
+    message("reply/b1",
+            "{\"id\":\"b1-1-5-1\",\"ok\":false,\"error\":\"internal\",\"message\":\"disk full\"}");
+    assert_int_equal(beeps_while_running(F.k1, 600), 0); /* not the citizen's or the clerk's fault */
+    assert_int_equal(F.nnotice, 1);
+    assert_non_null(strstr(F.notices[0], "command b1-1-5-1 not applied (disk full); sending it again"));
+    assert_int_equal(status_count("unanswered"), 1);
+
+    pump_at(last + 10000);
+    assert_int_equal(sends(id, &last), 2);
+    message("reply/b1", "{\"id\":\"b1-1-5-1\",\"ok\":true,\"ticket\":\"A001\"}");
+    assert_int_equal(status_count("unanswered"), 0);
+    pump_at(last + 600000);
+    assert_int_equal(sends(id, NULL), 2);
+}
+
+/* Any other refusal is the caller's final word: sent again it would only be refused again. */
+static void test_refusal_ends_the_resends(void **state)
+{
+    (void)state;
+    int64_t last = first_press(KEYPAD_RECALL);
+    message("reply/b1", "{\"id\":\"b1-1-5-1\",\"ok\":false,\"error\":\"no-current-ticket\"}");
+    assert_int_equal(status_count("unanswered"), 0);
+    pump_at(last + 600000);
+    jh_bridge_on_session(F.b);
+    pump_at(last + 600001);
+    assert_int_equal(sends("b1-1-5-1", NULL), 1);
+}
+
+static void test_status_counts_queued_and_unanswered(void **state)
+{
+    (void)state;
+    assert_int_equal(status_count("queued"), 0);
+    assert_int_equal(status_count("unanswered"), 0);
+    F.link_up = 0;
+    press(F.k1, KEYPAD_CALL);
+    press(F.k2, KEYPAD_CALL);
+    press(F.k1, KEYPAD_FINISH);
+    assert_int_equal(status_count("queued"), 3);
+    assert_int_equal(status_count("unanswered"), 0);
+    assert_int_equal(jh_bridge_queued(F.b), 3);
+
+    F.link_up = 1;
+    jh_bridge_on_session(F.b);
+    run(10);
+    assert_int_equal(status_count("queued"), 0);
+    assert_int_equal(status_count("unanswered"), 3);
+    message("reply/b1", "{\"id\":\"b1-2-9-1\",\"ok\":true}");
+    message("reply/b1", "{\"id\":\"b1-1-5-2\",\"ok\":false,\"error\":\"internal\"}");
+    assert_int_equal(status_count("unanswered"), 2);
+
+    jh_bridge_on_session(F.b); /* what a new session publishes says so too */
+    run(10);
+    cJSON *s = last_status();
+    assert_non_null(s);
+    assert_int_equal(cJSON_GetObjectItem(s, "queued")->valueint, 0);
+    assert_int_equal(cJSON_GetObjectItem(s, "unanswered")->valueint, 2);
+    cJSON_Delete(s);
+}
+
 static void test_bad_messages_change_nothing(void **state)
 {
     (void)state;
@@ -405,6 +588,11 @@ int main(void)
         T(test_finished_ticket_arms_the_pad_and_its_rating_is_bound),
         T(test_silent_keypad_is_reported_once),
         T(test_refusal_is_noticed_and_beeped),
+        T(test_unanswered_command_goes_again_with_its_id),
+        T(test_new_session_sends_all_unanswered_in_order),
+        T(test_internal_refusal_keeps_the_command),
+        T(test_refusal_ends_the_resends),
+        T(test_status_counts_queued_and_unanswered),
         T(test_bad_messages_change_nothing),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -141,8 +141,20 @@ start_broker() {
   fail "could not start mosquitto"
 }
 
+# stop_broker [SIGNAL] — ends the broker with SIGNAL and reaps it; nothing when
+# none runs. TERM (the default) lets it save its database and close its clients'
+# connections; KILL leaves only what its last autosave wrote.
+stop_broker() {
+  [ -n "$BROKER_PID" ] || return 0
+  kill -s "${1:-TERM}" "$BROKER_PID" || fail "cannot send SIG${1:-TERM} to the broker ($BROKER_PID)"
+  wait "$BROKER_PID" 2>/dev/null || true
+  BROKER_PID=""
+}
+
+# restart_broker [SIGNAL] — stop_broker SIGNAL (TERM by default), then the same
+# broker again: same config, port and database.
 restart_broker() {
-  kill "$BROKER_PID"; wait "$BROKER_PID" 2>/dev/null || true
+  stop_broker "${1:-TERM}"
   mosquitto -c "$BROKER_DIR/mosquitto.conf" 2>>"$T/mosquitto.stderr" &
   BROKER_PID=$!
   local i
