@@ -1,10 +1,11 @@
 # image-rootfs.sh — the appliance's own part of scripts/build-image (sourced, not run).
 #
 # Owns: what makes a Debian base a Jiaohao box — the default hall config, the files
-# in deploy/image/ (first-boot unit, fstab, network, GRUB menu, lock-down drop-ins),
-# which units are enabled or masked, the locked root account — and the scrubbing
-# that leaves nothing unique or secret in the image (machine id, SSH host keys,
-# logs, apt lists) with every file time clamped to SOURCE_DATE_EPOCH.
+# in deploy/image/ (first-boot and grow-root units, fstab, network, GRUB menu,
+# lock-down drop-ins), which units are enabled or masked, the locked root account
+# — and the scrubbing that leaves nothing unique or secret in the image (machine
+# id, SSH host keys, logs, apt lists) with every file time clamped to
+# SOURCE_DATE_EPOCH.
 
 # image_hall_config SRC — SRC (the repo's example hall) with the two paths the box
 # uses: the store where jiaohao-caller.service keeps it and the programs' passwords
@@ -41,7 +42,8 @@ image_configure() {
     grep -q '^credentials_dir = /var/lib/jiaohao-broker/credentials$' "$r/etc/jiaohao/hall.ini" ||
     { echo "image-rootfs: assets/hall.ini has no [hall] data_dir or [broker] credentials_dir to set" >&2; return 1; }
 
-  install -m 644 "$d/jiaohao-first-boot.service" "$r/etc/systemd/system/"
+  install -m 644 "$d/jiaohao-first-boot.service" "$d/jiaohao-grow-root.service" "$r/etc/systemd/system/"
+  install -D -m 755 "$d/grow-root" "$r/usr/local/lib/jiaohao/grow-root"
   install -D -m 644 "$d/80-wired-dhcp.network" "$r/etc/systemd/network/80-wired-dhcp.network"
   install -D -m 644 "$d/90-jiaohao.conf" "$r/etc/sysctl.d/90-jiaohao.conf"
   install -D -m 644 "$d/logind-jiaohao.conf" "$r/etc/systemd/logind.conf.d/jiaohao.conf"
@@ -55,7 +57,7 @@ EOF
 
   # The broker and the caller on every box; boards, kiosks and bridges are enabled
   # per box with their id (docs/image.md). Debian's own mosquitto would take 1883.
-  systemctl --root="$r" --quiet enable jiaohao-first-boot.service jiaohao-broker.service \
+  systemctl --root="$r" --quiet enable jiaohao-grow-root.service jiaohao-first-boot.service jiaohao-broker.service \
     jiaohao-caller.service systemd-networkd.service ssh.service
   systemctl --root="$r" --quiet mask mosquitto.service ctrl-alt-del.target getty@.service
 

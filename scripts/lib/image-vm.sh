@@ -21,6 +21,19 @@ image_disk_dump() { # PATH DEST
   debugfs -R "dump $1 $2" "$DISK?offset=$IMAGE_PART_OFFSET" >/dev/null 2>&1 && [ -f "$2" ]
 }
 
+# image_disk_fs_bytes — the size of the root file system (block count × block size).
+image_disk_fs_bytes() {
+  dumpe2fs -h "$DISK?offset=$IMAGE_PART_OFFSET" 2>/dev/null |
+    awk -F: '/^Block count:/ { n = $2 } /^Block size:/ { b = $2 } END { if (n && b) printf "%.0f\n", n * b }'
+}
+
+# image_disk_partitions — the MBR as one line of JSON: the disk id and, per
+# partition, start, size (sectors) and the boot flag.
+image_disk_partitions() {
+  sfdisk --json "$DISK" | jq -c '.partitiontable |
+    {id, parts: [.partitions[] | {start, size, bootable: (.bootable // false)}]}'
+}
+
 # image_disk_add_key PUBFILE — root's authorized_keys on the powered-off disk, as
 # docs/image.md "Getting in" has the IT person put it there after flashing.
 image_disk_add_key() {

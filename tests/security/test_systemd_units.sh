@@ -9,7 +9,7 @@
 # variable left over.
 #
 # systemd-analyze verify reads each unit (instances for the templates, and the
-# serial-port drop-in example, and the image's deploy/image/jiaohao-first-boot.service) as systemd would, with ExecStart pointed at this
+# serial-port drop-in example, and the image's deploy/image/jiaohao-{first-boot,grow-root}.service) as systemd would, with ExecStart pointed at this
 # build's programs (JH_BIN_DIR), and must print nothing; a deliberately broken
 # copy must make it complain, so the check can fail. systemd-analyze security
 # --offline then rates each unit's exposure, which must stay "OK" (at most 2.0
@@ -97,7 +97,7 @@ verify "$T/units" jiaohao-bridge@bus1.service jiaohao-kiosk@k1.service
 [ "$vrc" -eq 0 ] && [ -z "$out" ] || fail "with the drop-in (rc $vrc): $out"
 grep -q '^DeviceAllow=/dev/tty' "$TEMPLATES/serial-port.conf.example" || fail "the example grants no serial port"
 
-note "the image's first-boot unit (deploy/image, scripts/build-image) verifies too"
+note "the image's own units (deploy/image, scripts/build-image) verify too"
 mkdir "$T/image"
 fb=/usr/local/lib/jiaohao/first-boot keygen=/usr/bin/ssh-keygen
 [ -x "$keygen" ] || keygen=/bin/true # the image has openssh-server; this machine may not
@@ -105,8 +105,12 @@ sed -e "s|$fb|$JH_SOURCE_DIR/scripts/first-boot|" -e "s|/usr/bin/ssh-keygen|$key
   "$JH_SOURCE_DIR/deploy/image/jiaohao-first-boot.service" > "$T/image/jiaohao-first-boot.service"
 grep -q "^ExecStart=$fb --tls" "$JH_SOURCE_DIR/deploy/image/jiaohao-first-boot.service" ||
   fail "jiaohao-first-boot.service does not run $fb --tls"
-verify "$T/image" jiaohao-first-boot.service
-[ "$vrc" -eq 0 ] && [ -z "$out" ] || fail "jiaohao-first-boot.service (rc $vrc): $out"
+sed "s|/usr/local/lib/jiaohao/grow-root|$JH_SOURCE_DIR/deploy/image/grow-root|" \
+  "$JH_SOURCE_DIR/deploy/image/jiaohao-grow-root.service" > "$T/image/jiaohao-grow-root.service"
+grep -q "^ExecStart=/usr/local/lib/jiaohao/grow-root" "$JH_SOURCE_DIR/deploy/image/jiaohao-grow-root.service" ||
+  fail "jiaohao-grow-root.service does not run /usr/local/lib/jiaohao/grow-root"
+verify "$T/image" jiaohao-first-boot.service jiaohao-grow-root.service
+[ "$vrc" -eq 0 ] && [ -z "$out" ] || fail "the image's units (rc $vrc): $out"
 
 note "control: a broken copy is noticed"
 mkdir "$T/broken"
