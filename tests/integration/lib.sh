@@ -53,18 +53,13 @@ trap cleanup EXIT
 command -v mosquitto >/dev/null || fail "mosquitto not installed"
 command -v jq >/dev/null || fail "jq not installed"
 
-port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-
-# random_port — a port number from 20000 up to the kernel's ephemeral range
-# (ip_local_port_range, 32768 on Debian). A port picked among ephemeral ones can be
-# taken by some other test's outgoing client connection between the free-port check
-# and the broker's bind; the callers still check that it is free.
-random_port() {
-  local hi
-  hi=$(awk '{print $1}' /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
-  [ "${hi:-0}" -gt 22000 ] 2>/dev/null || hi=32768
-  echo $((20000 + RANDOM % (hi - 20000)))
-}
+# random_port — a port number from 20000 up to the kernel's ephemeral range that
+# nothing listens on (scripts/lib/free-port.sh says why); port_free PORT — nothing
+# listens on it now. Between the pick and the broker's bind another test may take
+# it, so the callers still check.
+source "$(dirname "${BASH_SOURCE[0]}")/../../scripts/lib/free-port.sh"
+random_port() { free_port; }
+port_free() { ! port_in_use "$1"; }
 
 # A hall open around the clock, so the tests do not depend on the time of day.
 write_config() {
