@@ -15,7 +15,7 @@ VM_LISTENERS=()
 # --- the disk, powered off ---
 image_disk_cat() { debugfs -R "cat $1" "$DISK?offset=$IMAGE_PART_OFFSET" 2>/dev/null; }
 image_disk_exists() {
-  debugfs -R "stat $1" "$DISK?offset=$IMAGE_PART_OFFSET" 2>/dev/null | grep -q '^Inode:'
+  debugfs -R "stat $1" "$DISK?offset=$IMAGE_PART_OFFSET" 2>/dev/null | grep '^Inode:' >/dev/null
 }
 image_disk_dump() { # PATH DEST
   debugfs -R "dump $1 $2" "$DISK?offset=$IMAGE_PART_OFFSET" >/dev/null 2>&1 && [ -f "$2" ]
@@ -126,7 +126,7 @@ image_vm_boot() { # N
 image_vm_wait_serial() {
   local end=$(( $(date +%s) + $2 ))
   while [ "$(date +%s)" -lt "$end" ]; do
-    sed 's/\x1b\[[0-9;]*m//g' "$VM_SERIAL" | grep -qF "$1" && return 0
+    sed 's/\x1b\[[0-9;]*m//g' "$VM_SERIAL" | grep -F "$1" >/dev/null && return 0
     kill -0 "$VM_PID" 2>/dev/null || { echo "the box stopped" >&2; return 1; }
     sleep 2
   done
