@@ -2,7 +2,7 @@
  * sd_notify — the sd_notify protocol and watchdog timing (see sd_notify.h).
  *
  * A fresh socket per message, as libsystemd does: messages are rare (READY
- * once, a STATUS per broker change, a WATCHDOG every several seconds), and
+ * once, a STATUS per change of state, a WATCHDOG every several seconds), and
  * no descriptor is left open for a forked child to inherit.
  */
 #include "sd_notify.h"
@@ -126,5 +126,40 @@ int jh_sd_watchdog_kick(jh_sd_watchdog *w, int64_t now_ms, char *err, size_t err
     }
     w->failing = 0;
     w->next_ms = now_ms + w->every_ms;
+    return 0;
+}
+
+/* line into out (JH_SD_STATUS_MAX): one line, cut at a character boundary. */
+static void status_clean(char *out, const char *line)
+{
+    size_t n = strlen(line);
+    if (n >= JH_SD_STATUS_MAX) {
+        n = JH_SD_STATUS_MAX - 1;
+        while (n > 0 && ((unsigned char)line[n] & 0xC0) == 0x80)
+            n--; /* line[n] would start the cut-off part: never split a 汉字 */
+    }
+    for (size_t i = 0; i < n; i++)
+        out[i] = line[i] == '\n' || line[i] == '\r' ? ' ' : line[i];
+    out[n] = '\0';
+}
+
+int jh_sd_status_set(jh_sd_status *s, const char *line, int64_t now_ms, char *err, size_t errlen)
+{
+    char clean[JH_SD_STATUS_MAX], msg[sizeof "STATUS=" + JH_SD_STATUS_MAX];
+    status_clean(clean, line);
+    if (s->failing ? now_ms < s->retry_ms : strcmp(clean, s->sent) == 0)
+        return 0;
+    if (!clean[0])
+        return 0;
+    snprintf(msg, sizeof msg, "STATUS=%s", clean);
+    if (jh_sd_notify(msg, err, errlen) < 0) {
+        s->retry_ms = now_ms + RETRY_MS;
+        if (s->failing)
+            return 0;
+        s->failing = 1;
+        return -1;
+    }
+    s->failing = 0;
+    memcpy(s->sent, clean, sizeof clean);
     return 0;
 }

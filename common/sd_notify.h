@@ -12,6 +12,9 @@
  * blocked connect or a frozen frame stops kicking and systemd kills and
  * restarts it. A separate timer thread would go on kicking for a dead loop.
  *
+ * jh_sd_status keeps each program's STATUS= line and sends it only when it
+ * changes, so the loops can say what they are doing without flooding systemd.
+ *
  * Not started by systemd (no NOTIFY_SOCKET, no WATCHDOG_USEC): everything
  * here does nothing and succeeds. Nothing here logs; errors come back in err
  * for the program to say once.
@@ -56,5 +59,29 @@ typedef struct {
  * failed send, retried within a second), so the loop may log every -1 it gets.
  */
 int jh_sd_watchdog_kick(jh_sd_watchdog *w, int64_t now_ms, char *err, size_t errlen);
+
+#define JH_SD_STATUS_MAX 256 /* bytes of one status line; longer ones are cut at a character */
+
+/*
+ * One program's STATUS= line (systemctl status shows it). Zero-initialise it.
+ * The loop builds its line from its real state every round and hands it
+ * here; it reaches systemd only when it differs from the last line sent, so
+ * a 30-frames-a-second loop sends one datagram per change, not per frame.
+ */
+typedef struct {
+    char sent[JH_SD_STATUS_MAX]; /* the line systemd has; "" none yet */
+    int failing;                 /* the last send failed and was reported */
+    int64_t retry_ms;            /* when a failed send is tried again */
+} jh_sd_status;
+
+/*
+ * Says `line` (newlines become spaces; too long: cut before
+ * JH_SD_STATUS_MAX at a UTF-8 character boundary) unless systemd already has
+ * it. An empty line is never sent. A failed send is tried again a second
+ * later (by `now_ms`, the loop's monotonic clock), whatever the line is then.
+ * 0: unchanged, sent, or not under systemd. -1 with err only for the first of
+ * a run of failures, so the loop may log every -1 it gets.
+ */
+int jh_sd_status_set(jh_sd_status *s, const char *line, int64_t now_ms, char *err, size_t errlen);
 
 #endif

@@ -7,6 +7,7 @@
 #include <mosquitto.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "asset_dir.h"
@@ -354,13 +355,25 @@ int jh_app_step(jh_app *a, char *err, size_t errlen)
     return 0;
 }
 
+/* systemctl status's line: what the last frame showed, and why (in_maintenance's reason). */
+static void status_line(const jh_app *a, char *out, size_t n)
+{
+    const char *en = strstr(a->reason, "· "); /* the reason's English half is enough here */
+    if (a->maintenance != 1)
+        snprintf(out, n, "showing the hall (broker connected, caller online)");
+    else
+        snprintf(out, n, "系统维护中 shown: %s", en ? en + strlen("· ") : a->reason);
+}
+
 /* systemd (sd_notify.h): ready to draw; every frame kicks the watchdog, so a
- * board whose frames stopped is restarted instead of showing a stale call. */
+ * board whose frames stopped is restarted instead of showing a stale call;
+ * the status line follows what the frames show. */
 int jh_app_run(jh_app *a, char *err, size_t errlen)
 {
     const int64_t frame = 1000 / a->dc.fps;
     jh_sd_watchdog watchdog = {0};
-    char why[300];
+    jh_sd_status status = {0};
+    char why[300], line[JH_SD_STATUS_MAX];
     if (jh_sd_notify("READY=1", why, sizeof why) < 0)
         jh_log(JH_LOG_WARN, "systemd: %s", why);
     for (;;) {
@@ -373,6 +386,9 @@ int jh_app_run(jh_app *a, char *err, size_t errlen)
         }
         if (jh_sd_watchdog_kick(&watchdog, mono_ms(), why, sizeof why) < 0)
             jh_log(JH_LOG_WARN, "systemd watchdog: %s", why);
+        status_line(a, line, sizeof line);
+        if (jh_sd_status_set(&status, line, mono_ms(), why, sizeof why) < 0)
+            jh_log(JH_LOG_WARN, "systemd: %s", why);
         int64_t left = t0 + frame - mono_ms();
         if (left > 0)
             SDL_Delay((Uint32)left);

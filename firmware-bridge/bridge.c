@@ -163,6 +163,7 @@ const char *jh_bridge_topic(const jh_bridge *b, int i) { return b->topics[i]; }
 const char *jh_bridge_status_topic(const jh_bridge *b) { return b->status_topic; }
 const char *jh_bridge_will_payload(void) { return "{\"online\":false}"; }
 int jh_bridge_queued(const jh_bridge *b) { return b->out_count; }
+int jh_bridge_unanswered(const jh_bridge *b) { return b->n_awaiting; }
 
 void jh_bridge_on_session(jh_bridge *b)
 {

@@ -105,5 +105,7 @@ char *jh_bridge_status_json(const jh_bridge *b, int online);
 
 /* Commands waiting for the broker. */
 int jh_bridge_queued(const jh_bridge *b);
+/* Commands the broker took that still wait for the caller's answer (resent until answered). */
+int jh_bridge_unanswered(const jh_bridge *b);
 
 #endif

@@ -240,12 +240,37 @@ static void wait_for_io(daemon_ctx *d, int64_t now)
         jh_log(JH_LOG_ERROR, "poll: %s", strerror(errno));
 }
 
+/* systemctl status's line: the broker link, the bus and the keypads on it, what waits. */
+static void status_line(const daemon_ctx *d, char *out, size_t n)
+{
+    int online = 0, queued = jh_bridge_queued(d->bridge), unanswered = jh_bridge_unanswered(d->bridge);
+    for (int i = 0; i < d->bc.n_dev; i++) {
+        const bm_device *bd = bm_device_of(&d->bus, (uint8_t)d->bc.dev[i].addr);
+        online += bd && bd->live == BM_ONLINE;
+    }
+    char broker[360], bus[300];
+    if (jh_link_connected(d->link))
+        snprintf(broker, sizeof broker, "broker connected");
+    else
+        snprintf(broker, sizeof broker, "broker unreachable (%s)", jh_link_error(d->link));
+    if (d->port)
+        snprintf(bus, sizeof bus, "keypads %d/%d online", online, d->bc.n_dev);
+    else
+        snprintf(bus, sizeof bus, "bus device %.200s lost; reopening", d->bc.device);
+    int len = snprintf(out, n, "%s; %s; %d command%s queued, %d unanswered", broker, bus, queued,
+                       queued == 1 ? "" : "s", unanswered);
+    if (len >= (int)n) /* a long broker error: the line is cut, as systemd would cut it */
+        jh_log(JH_LOG_DEBUG, "status line cut at %zu bytes", n - 1);
+}
+
 /* systemd (sd_notify.h): ready once the bus is open, the broker may come later;
- * the watchdog is kicked from this loop, so a wedged round gets the bridge restarted. */
+ * the watchdog is kicked from this loop, so a wedged round gets the bridge restarted,
+ * and the status line is said from here whenever it changes. */
 static void run(daemon_ctx *d)
 {
     jh_sd_watchdog watchdog = {0};
-    char err[300];
+    jh_sd_status status = {0};
+    char err[300], line[JH_SD_STATUS_MAX];
     if (jh_sd_notify("READY=1", err, sizeof err) < 0)
         jh_log(JH_LOG_WARN, "systemd: %s", err);
     while (!g_stop) {
@@ -258,6 +283,9 @@ static void run(daemon_ctx *d)
         wait_for_io(d, mono_ms());
         if (jh_sd_watchdog_kick(&watchdog, mono_ms(), err, sizeof err) < 0)
             jh_log(JH_LOG_WARN, "systemd watchdog: %s", err);
+        status_line(d, line, sizeof line);
+        if (jh_sd_status_set(&status, line, mono_ms(), err, sizeof err) < 0)
+            jh_log(JH_LOG_WARN, "systemd: %s", err);
     }
     if (jh_sd_notify("STOPPING=1", err, sizeof err) < 0)
         jh_log(JH_LOG_WARN, "systemd: %s", err);

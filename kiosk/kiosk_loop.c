@@ -319,8 +319,9 @@ static int run_script(jh_kiosk_app *a, int64_t now, char *err, size_t errlen)
 
 /* ---- systemd (sd_notify.h) ----------------------------------------------------------------- */
 
-/* One kiosk per process, so its frames' watchdog is the process's. */
+/* One kiosk per process, so its frames' watchdog and status line are the process's. */
 static jh_sd_watchdog watchdog;
+static jh_sd_status status;
 static int ready_told;
 
 static void tell_systemd(const char *state)
@@ -340,6 +341,24 @@ static void frame_alive(int64_t now)
     ready_told = 1;
     if (jh_sd_watchdog_kick(&watchdog, now, err, sizeof err) < 0)
         jh_log(JH_LOG_WARN, "systemd watchdog: %s", err);
+}
+
+/* systemctl status's line: whether tickets can be taken, and the printer, as decide() saw them. */
+static void tell_status(const jh_kiosk_app *a, int64_t now)
+{
+    char line[JH_SD_STATUS_MAX], printer[64], err[300];
+    snprintf(printer, sizeof printer, "printer %s", !a->printer_n ? "not checked yet"
+             : a->printer_st.state == JH_PRINTER_READY ? "ok" : jh_printer_state_name(a->printer_st.state));
+    if (a->pause == JH_PAUSE_BROKER)
+        snprintf(line, sizeof line, "tickets paused: broker unreachable (%s); %s", jh_link_error(a->link), printer);
+    else if (a->pause != JH_PAUSE_NONE)
+        snprintf(line, sizeof line, "tickets paused: %s; %s", jh_pause_reason_name(a->pause), printer);
+    else if (a->printer_n && !a->printer_st.can_print)
+        snprintf(line, sizeof line, "out of service: %s", printer);
+    else
+        snprintf(line, sizeof line, "taking tickets; %s", printer);
+    if (jh_sd_status_set(&status, line, now, err, sizeof err) < 0)
+        jh_log(JH_LOG_WARN, "systemd: %s", err);
 }
 
 /* ---- the frame -------------------------------------------------------------------------- */
@@ -362,6 +381,7 @@ int jh_kiosk_step(jh_kiosk_app *a, char *err, size_t errlen)
         a->screen_since = now;
     }
     a->screen_key = (int)s * 2 + a->lang_en;
+    tell_status(a, now);
     timeouts(a, now);
     render(a);
     if (shot_each(a, now, err, errlen) < 0)

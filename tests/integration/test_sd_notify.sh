@@ -13,8 +13,12 @@
 # - An abstract-namespace socket works; a watchdog meant for another process
 #   (WATCHDOG_PID) is left alone; a bad NOTIFY_SOCKET is reported in the log a
 #   bounded number of times, not once per round, and the caller serves anyway.
-# - The board, the kiosk and the bridge (on a pty from socat): READY=1, kicks
-#   from their loops, none while stopped, STOPPING=1 on SIGTERM.
+# - The board, the kiosk (printing on the printer emulator) and the bridge (on
+#   a pty from socat, keypad 1 simulated on its other end): READY=1, kicks from
+#   their loops, none while stopped, STOPPING=1 on SIGTERM.
+# - Their STATUS= lines follow the hall: caller offline then online, paper out
+#   and back, the broker stopped and back, the keypad gone; never the same
+#   line twice in a row.
 # Counts only; the one bound on time is a ceiling that load can only lower.
 source "$(dirname "$0")/lib.sh"
 
@@ -128,13 +132,14 @@ r=$(cmd k1 kiosk '{"id":"bad-env-1","op":"take","reply_to":"k1","service":"A"}')
 expect '.ok' "$r" "take with a bad NOTIFY_SOCKET"
 stop_caller || fail "SIGTERM"
 
-# watched NAME CMD... — another program with systemd's variables (a kick due every 0.5 s);
-# it stands in CALLER_PID so that lib.sh's cleanup stops it and shows its log.
+# watched NAME CMD... — another program with systemd's variables (a kick due every 0.5 s):
+# READY=1, kicks, none while SIGSTOPped, kicks again after SIGCONT. It stands in CALLER_PID
+# meanwhile (lib.sh's cleanup and the trap's SIGCONT), then goes on running as PIDS[NAME].
+declare -A PIDS=()
 watched() {
   local name=$1 n
   shift
   listen_notify "$name" "$T/$name.sock"
-  : > "$T/caller.log"
   NOTIFY_SOCKET="$T/$name.sock" WATCHDOG_USEC=1000000 "$@" >>"$T/caller.log" 2>&1 &
   CALLER_PID=$!
   wait_count "$name" READY=1 1 60 || fail "$name: no READY=1: $(cat "$T/$name.notify")"
@@ -146,10 +151,38 @@ watched() {
   [ "$(count "$name" WATCHDOG=1)" -eq "$n" ] || fail "$name: WATCHDOG=1 while stopped"
   kill -CONT "$CALLER_PID"
   wait_count "$name" WATCHDOG=1 $(( n + 1 )) 30 || fail "$name: no WATCHDOG=1 after SIGCONT"
-  stop_caller || fail "$name: exit status $? on SIGTERM"
-  [ "$(count "$name" STOPPING=1)" -eq 1 ] || fail "$name: no STOPPING=1"
+  PIDS[$name]=$CALLER_PID
+  BG_PIDS+=("$CALLER_PID")
+  CALLER_PID=""
+}
+# finish NAME — SIGTERM: STOPPING=1 once, exit 0; and every STATUS= it sent was a change.
+finish() {
+  local rc=0 same
+  kill -TERM "${PIDS[$1]}"
+  wait "${PIDS[$1]}" || rc=$?
+  [ "$rc" -eq 0 ] || fail "$1: exit status $rc on SIGTERM"
+  [ "$(count "$1" STOPPING=1)" -eq 1 ] || fail "$1: no STOPPING=1"
+  same=$(grep '^STATUS=' "$T/$1.notify" | uniq -d | head -n 1)
+  [ -z "$same" ] || fail "$1: the same status twice in a row (not a change): $same"
+  note "$1: $(grep -c '^STATUS=' "$T/$1.notify") status lines, $(count "$1" WATCHDOG=1) kicks"
+}
+# statuses NAME ERE — how many of the program's STATUS= lines match ^STATUS=ERE$.
+statuses() { grep -cE -- "^STATUS=$2\$" "$T/$1.notify" || true; }
+# wait_status NAME ERE N TIMEOUT_S — until N of them do.
+wait_status() {
+  local end=$(( $(now_ms) + $4 * 1000 ))
+  while :; do
+    [ "$(statuses "$1" "$2")" -lt "$3" ] || return 0
+    [ "$(now_ms)" -lt "$end" ] ||
+      fail "$1: not $3 × STATUS=$2: $(grep '^STATUS=' "$T/$1.notify" | tail -n 4 | tr '\n' '|')"
+    kill -0 "${PIDS[$1]}" 2>/dev/null || fail "$1 exited: $(tail -n 3 "$T/caller.log")"
+    sleep 0.1
+  done
 }
 
+EMU_BIN="$JH_BIN_DIR/jiaohao-printer-emu"
+SIM_BIN="$JH_BIN_DIR/jiaohao-keypad-sim"
+[ -x "$EMU_BIN" ] && [ -x "$SIM_BIN" ] || fail "no $EMU_BIN or $SIM_BIN (build first)"
 cp "$CONF" "$T/more.ini"
 cat >> "$T/more.ini" <<EOF
 
@@ -159,20 +192,76 @@ size = 640x360
 voice = off
 
 [printer]
-device = $T/no-printer
+device = $T/printer
 
 [bridge b1]
 device = $T/bus
 keypad = 1 c01
 EOF
+"$EMU_BIN" --link "$T/printer" --control "$T/emu.ctl" --out "$T/tickets" --quiet >"$T/emu.out" 2>"$T/emu.err" &
+BG_PIDS+=($!)
+# The bus: the bridge on one end of a socat pty pair, a simulated keypad 1 on the other.
+socat pty,raw,echo=0,link="$T/bus" pty,raw,echo=0,link="$T/bus-dev" 2>>"$T/socat.err" &
+BG_PIDS+=($!)
+for i in $(seq 100); do [ -e "$T/bus" ] && [ -e "$T/bus-dev" ] && [ -p "$T/emu.ctl" ] && break; sleep 0.05; done
+[ -e "$T/bus" ] && [ -e "$T/bus-dev" ] || fail "socat made no pty"
+[ -p "$T/emu.ctl" ] || fail "the printer emulator did not start: $(cat "$T/emu.err")"
+emu() { echo "$*" > "$T/emu.ctl"; }
+
 note "the board's frame loop"
 watched display "$JH_BIN_DIR/jiaohao-display" --config "$T/more.ini" --id main
 note "the kiosk's frame loop"
 watched kiosk "$JH_BIN_DIR/jiaohao-kiosk" --config "$T/more.ini" --id k1
 note "the bridge's bus loop"
-socat pty,raw,echo=0,link="$T/bus" pty,raw,echo=0 2>>"$T/socat.err" &
-BG_PIDS+=($!)
-for i in $(seq 100); do [ -e "$T/bus" ] && break; sleep 0.05; done
-[ -e "$T/bus" ] || fail "socat made no pty"
 watched bridge "$JH_BIN_DIR/jiaohao-bridge" --config "$T/more.ini" --id b1
+
+# STATUS= says what each one is doing and follows the hall. Now: broker up, caller stopped, no keypad.
+B="127\\.0\\.0\\.1:$PORT"
+note "status: the caller is offline, the keypad silent"
+wait_status display "系统维护中 shown: caller (offline|not running)" 1 60
+wait_status kiosk "tickets paused: caller-offline; printer ok" 1 60
+wait_status bridge "broker connected; keypads 0/1 online; 0 commands queued, 0 unanswered" 1 60
+
+note "status: the caller and the keypad come"
+start_caller
+wait_online
+printf 'keypad 1\nat 3600 end\n' > "$T/sim.script"
+"$SIM_BIN" --script "$T/sim.script" --device "$T/bus-dev" --log "$T/sim.log" 2>>"$T/sim.err" &
+SIM_PID=$!
+BG_PIDS+=("$SIM_PID")
+wait_status display "showing the hall \(broker connected, caller online\)" 1 60
+wait_status kiosk "taking tickets; printer ok" 1 60
+wait_status bridge "broker connected; keypads 1/1 online; 0 commands queued, 0 unanswered" 1 60
+
+note "status: the printer runs out of paper, then gets a new roll"
+emu paper-out
+wait_status kiosk "out of service: printer paper-out" 1 60
+emu paper-ok
+wait_status kiosk "taking tickets; printer ok" 2 60
+
+note "status: the broker stops"
+stop_broker
+wait_status display "系统维护中 shown: broker unreachable \($B: .+\)" 1 60
+wait_status kiosk "tickets paused: broker unreachable \($B: .+\); printer ok" 1 60
+wait_status bridge "broker unreachable \($B: .+\); keypads 1/1 online; 0 commands queued, 0 unanswered" 1 60
+
+note "status: the broker is back"
+restart_broker
+wait_online
+wait_status display "showing the hall \(broker connected, caller online\)" 2 90
+wait_status kiosk "taking tickets; printer ok" 3 90
+wait_status bridge "broker connected; keypads 1/1 online; 0 commands queued, 0 unanswered" 2 90
+
+note "status: the keypad goes away"
+gone="broker connected; (keypads 0/1 online|bus device .+ lost; reopening); 0 commands queued, [0-9]+ unanswered"
+n=$(statuses bridge "$gone") # "keypads 0/1 online" was said before the keypad came
+kill "$SIM_PID"
+wait "$SIM_PID" 2>/dev/null || true
+wait_status bridge "$gone" $(( n + 1 )) 60
+
+note "SIGTERM: STOPPING=1 and exit 0; no status line twice in a row"
+finish display
+finish kiosk
+finish bridge
+stop_caller || fail "caller: exit status $? on SIGTERM"
 echo PASS

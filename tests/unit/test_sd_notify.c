@@ -5,6 +5,8 @@
  * WATCHDOG_USEC and WATCHDOG_PID values are refused with a message and send
  * nothing; the watchdog's kicks come at half the interval, report a failure
  * once per run of failures, and stay away from another process's watchdog.
+ * A status line reaches the socket only when it changes, as one line cut at
+ * a character, and a failed one is tried again a second later.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -282,6 +284,90 @@ static void test_failed_sends_reported_once_per_run(void **state)
     listener_close(&l);
 }
 
+/* ---- status line ---- */
+
+static void test_status_sent_on_change_only(void **state)
+{
+    (void)state;
+    listener l;
+    jh_sd_status s = {0};
+    char err[200];
+    listen_on(&l, 0);
+    const struct {
+        const char *line, *arrives;
+    } rounds[] = {{"", ""}, {"broker unreachable", "STATUS=broker unreachable"}, {"broker unreachable", ""},
+                  {"broker unreachable", ""}, {"broker connected", "STATUS=broker connected"},
+                  {"broker connected", ""}, {"broker unreachable", "STATUS=broker unreachable"},
+                  {"", ""}, {"broker unreachable", ""}};
+    for (size_t i = 0; i < sizeof rounds / sizeof rounds[0]; i++) {
+        assert_int_equal(jh_sd_status_set(&s, rounds[i].line, (int64_t)i * 20, err, sizeof err), 0);
+        assert_string_equal(received(&l), rounds[i].arrives);
+    }
+    listener_close(&l);
+}
+
+static void test_status_without_systemd(void **state)
+{
+    (void)state;
+    jh_sd_status s = {0};
+    char err[200] = "";
+    assert_int_equal(jh_sd_status_set(&s, "taking tickets", 0, err, sizeof err), 0);
+    assert_int_equal(jh_sd_status_set(&s, "tickets paused", 1, err, sizeof err), 0);
+    assert_string_equal(err, "");
+}
+
+static void test_status_one_line_cut_at_a_character(void **state)
+{
+    (void)state;
+    listener l;
+    jh_sd_status s = {0};
+    char err[200], long_line[400] = "x", want[400];
+    listen_on(&l, 1);
+    assert_int_equal(jh_sd_status_set(&s, "paused\nREADY=1\r", 0, err, sizeof err), 0);
+    assert_string_equal(received(&l), "STATUS=paused READY=1 "); /* no second assignment smuggled in */
+    for (int i = 0; i < 100; i++)
+        strcat(long_line, "维"); /* 3 bytes each: 301 in all */
+    assert_int_equal(jh_sd_status_set(&s, long_line, 1, err, sizeof err), 0);
+    /* 255 bytes would end inside the 85th character: 84 whole ones stay. */
+    snprintf(want, sizeof want, "STATUS=%.*s", 1 + 84 * 3, long_line);
+    assert_string_equal(received(&l), want);
+    assert_int_equal(strlen(want), strlen("STATUS=") + 253);
+    /* The same long line again, or one that differs only past the cut, is no change. */
+    assert_int_equal(jh_sd_status_set(&s, long_line, 2, err, sizeof err), 0);
+    strcat(long_line, "!");
+    assert_int_equal(jh_sd_status_set(&s, long_line, 3, err, sizeof err), 0);
+    assert_string_equal(received(&l), "");
+    listener_close(&l);
+}
+
+static void test_status_failure_reported_once_and_retried(void **state)
+{
+    (void)state;
+    listener l;
+    jh_sd_status s = {0};
+    char err[200] = "", good[120];
+    listen_on(&l, 0);
+    snprintf(good, sizeof good, "%s", l.env);
+    setenv("NOTIFY_SOCKET", "/nonexistent/jh-notify.sock", 1);
+    assert_int_equal(jh_sd_status_set(&s, "broker connected", 5000, err, sizeof err), -1);
+    assert_non_null(strstr(err, "/nonexistent/jh-notify.sock"));
+    setenv("NOTIFY_SOCKET", good, 1);
+    /* Not tried again on every round: a second later, with whatever the line is then. */
+    assert_int_equal(jh_sd_status_set(&s, "broker connected", 5999, err, sizeof err), 0);
+    assert_int_equal(jh_sd_status_set(&s, "broker lost", 5999, err, sizeof err), 0);
+    assert_string_equal(received(&l), "");
+    assert_int_equal(jh_sd_status_set(&s, "broker lost", 6000, err, sizeof err), 0);
+    assert_string_equal(received(&l), "STATUS=broker lost");
+    assert_int_equal(jh_sd_status_set(&s, "broker lost", 6001, err, sizeof err), 0);
+    assert_string_equal(received(&l), "");
+    /* Failing again after a success is a new run: said again. */
+    setenv("NOTIFY_SOCKET", "relative", 1);
+    assert_int_equal(jh_sd_status_set(&s, "broker connected", 7000, err, sizeof err), -1);
+    assert_non_null(strstr(err, "NOTIFY_SOCKET 'relative'"));
+    assert_int_equal(jh_sd_status_set(&s, "broker connected", 8000, err, sizeof err), 0); /* retried, already said */
+    listener_close(&l);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -295,6 +381,10 @@ int main(void)
         cmocka_unit_test_setup(test_no_watchdog_sends_nothing, setup),
         cmocka_unit_test_setup(test_bad_interval_reported_once, setup),
         cmocka_unit_test_setup(test_failed_sends_reported_once_per_run, setup),
+        cmocka_unit_test_setup(test_status_sent_on_change_only, setup),
+        cmocka_unit_test_setup(test_status_without_systemd, setup),
+        cmocka_unit_test_setup(test_status_one_line_cut_at_a_character, setup),
+        cmocka_unit_test_setup(test_status_failure_reported_once_and_retried, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
