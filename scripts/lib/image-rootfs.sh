@@ -59,7 +59,10 @@ EOF
   # per box with their id (docs/image.md). Debian's own mosquitto would take 1883.
   systemctl --root="$r" --quiet enable jiaohao-grow-root.service jiaohao-first-boot.service jiaohao-broker.service \
     jiaohao-caller.service systemd-networkd.service ssh.service
-  systemctl --root="$r" --quiet mask mosquitto.service ctrl-alt-del.target getty@.service
+  # No login prompts: root is locked, so a getty on a screen or on the serial console
+  # (systemd starts serial-getty@ttyS0 for console=ttyS0) only hides the boot's status lines.
+  systemctl --root="$r" --quiet mask mosquitto.service ctrl-alt-del.target getty@.service \
+    serial-getty@.service
 
   # root: no password, no login but an SSH key given at build or flash time.
   chroot "$r" usermod -p '!*' root
