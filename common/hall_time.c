@@ -86,13 +86,13 @@ void jh_local_weekday_minute(int64_t t_ms, int *weekday, int *minute)
 }
 
 /* Days since 1970-01-01 of a proleptic Gregorian date, and back (H. Hinnant's algorithms). */
-static long days_from_civil(long y, int m, int d)
+int64_t jh_days_from_civil(int64_t y, int m, int d)
 {
     y -= m <= 2;
-    long era = (y >= 0 ? y : y - 399) / 400;
-    long yoe = y - era * 400;
-    long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    int64_t yoe = y - era * 400;
+    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
     return era * 146097 + doe - 719468;
 }
 
@@ -118,7 +118,7 @@ static int yyyymmdd_from_days(long z)
  */
 static int reset_passed_earlier(time_t t, const struct tm *now, int reset_min)
 {
-    long wall = days_from_civil(now->tm_year + 1900L, now->tm_mon + 1, now->tm_mday) * 86400L +
+    long wall = jh_days_from_civil(now->tm_year + 1900L, now->tm_mon + 1, now->tm_mday) * 86400L +
                 reset_min * 60L;
     static const int back_h[] = {0, 3, 6, 24};
     for (size_t i = 0; i < sizeof back_h / sizeof back_h[0]; i++) {
@@ -139,7 +139,7 @@ int jh_business_day(const jh_hall_config *cfg, int64_t t_ms)
     time_t t = to_seconds(t_ms);
     struct tm tm;
     local_tm(t, &tm);
-    long day = days_from_civil(tm.tm_year + 1900L, tm.tm_mon + 1, tm.tm_mday);
+    long day = jh_days_from_civil(tm.tm_year + 1900L, tm.tm_mon + 1, tm.tm_mday);
     int minute = tm.tm_hour * 60 + tm.tm_min;
     if (minute < cfg->reset_min && !reset_passed_earlier(t, &tm, cfg->reset_min))
         day--;

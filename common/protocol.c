@@ -23,6 +23,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "hall_time.h"
+
 static const char *const op_names[JH_OP_COUNT] = {
     [JH_OP_UNKNOWN] = NULL,
     [JH_OP_TAKE] = "take",           [JH_OP_VOID] = "void",
@@ -306,17 +308,6 @@ static int parse_rate(const cJSON *o, jh_command *c, jh_error *err)
 
 /* ---- moments (clock) ---- */
 
-/* Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar (H. Hinnant's days_from_civil). */
-static int64_t days_from_civil(int64_t y, int m, int d)
-{
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    int64_t yoe = y - era * 400;
-    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
 static int days_in_month(int y, int m)
 {
     static const int n[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
@@ -373,8 +364,8 @@ int jh_parse_time(const char *text, int64_t *ms)
     if (parse_offset(p, &off) || y < 1970 || mo < 1 || mo > 12 || d < 1 ||
         d > days_in_month(y, mo) || h > 23 || mi > 59 || s > 59)
         return -1;
-    int64_t secs = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s - off * 60;
-    if (secs < 0 || secs >= days_from_civil(10000, 1, 1) * 86400)
+    int64_t secs = jh_days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s - off * 60;
+    if (secs < 0 || secs >= jh_days_from_civil(10000, 1, 1) * 86400)
         return -1; /* 1970-01-01T00:30+01:00, 9999-12-31T23:00-05:00: outside the years in UTC too */
     *ms = secs * 1000 + frac;
     return 0;
