@@ -28,6 +28,10 @@ trap fb_cleanup EXIT
 
 ROOT="$T/root"
 chmod 755 "$T" # the test account must reach into the temp root, as into / on a box
+# The broker's account must read its plugin, as it reads /usr/local/lib/jiaohao on a box;
+# the build tree may sit below a directory only its owner can enter (a mktemp -d clone).
+install -m 644 "$JH_BROKER_PLUGIN" "$T/jh_broker_guard.so"
+export JH_BROKER_PLUGIN=$T/jh_broker_guard.so
 mkdir -p "$ROOT/etc/jiaohao"
 PORT=1883 write_config
 cp "$CONF" "$ROOT/etc/jiaohao/hall.ini"
