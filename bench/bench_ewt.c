@@ -1,11 +1,11 @@
 /*
  * bench_ewt — how good is the estimated wait printed on tickets?
  *
- * Runs simulated days (caller/sim_day.c, several seeds) through the real
+ * Runs simulated days (caller/sim/sim_day.c, several seeds) through the real
  * engine and compares, for every ticket that was called, the wait it was
  * promised with the wait it had (first call − issue). Two estimates are
  * taken at the same moment: (a) the simple rule, people ahead × mean service
- * time ÷ open counters, and (b) the engine's estimator (caller/ewt.c), the
+ * time ÷ open counters, and (b) the engine's estimator (caller/engine/ewt.c), the
  * one printed. Prints the mean absolute error and the mean signed error
  * (bias: + means promised too long) in minutes, overall and per service.
  * Prints figures only; it asserts nothing.
@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "engine.h"
+#include "hall_time.h"
 #include "sim_day.h"
 #include "sim_run.h"
 
@@ -129,7 +130,7 @@ int main(int argc, char **argv)
             return 2;
         }
     }
-    int date = jh_sim_parse_date(date_text);
+    int date = jh_date_parse(date_text);
     jh_hall_config *cfg = calloc(1, sizeof *cfg);
     if (date < 0 || !cfg || jh_config_load(cfg, config, err, sizeof err) < 0) {
         fprintf(stderr, "bench_ewt: %s\n", date < 0 ? "bad --date" : err);

@@ -3,7 +3,7 @@
  * jiaohao-caller and mosquitto far faster than any hall works.
  *
  * Everything comes from the hall config: the broker and the logins
- * (common/broker_auth), the counters, kiosks and services, and the
+ * (common/config/broker_auth), the counters, kiosks and services, and the
  * [bridge <id>] sections. It drives the hall through a few connections:
  *   - one per kiosk (user = kiosk id), for `take`;
  *   - one per [bridge <id>] (user "bridge", reply_to <id>), the counters split

@@ -8,7 +8,7 @@
  * "display:main-4711"). Broker user names never contain ':', so the part
  * before the first ':' names exactly one user and no user can claim another's
  * ids. Pure (no mosquitto, no I/O) so that unit tests and the fuzzer run it.
- * Programs build their ids with jh_client_id() (common/broker_auth.h).
+ * Programs build their ids with jh_client_id() (common/config/broker_auth.h).
  */
 #ifndef JH_CLIENTID_RULE_H
 #define JH_CLIENTID_RULE_H

@@ -30,7 +30,6 @@
 #include "protocol.h"
 #include "sd_notify.h"
 #include "sim_clock.h"
-#include "sim_day.h"
 #include "store_backup.h"
 
 #define JH_CALLER_VERSION "0.1.0"
@@ -109,7 +108,7 @@ static int parse_args(int argc, char **argv, options *o)
 static int64_t sim_start(const jh_hall_config *cfg, const char *text)
 {
     int64_t ms;
-    int date = strlen(text) == 10 ? jh_sim_parse_date(text) : -1;
+    int date = strlen(text) == 10 ? jh_date_parse(text) : -1;
     if (date > 0)
         return jh_sim_clock_day_start(cfg, date);
     return jh_parse_time(text, &ms) == 0 ? ms : -1;

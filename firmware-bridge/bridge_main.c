@@ -5,7 +5,7 @@
  *
  * Owns: the command line, loading the hall and [bridge <id>] config, the
  * serial port (reopened by itself if the adapter goes away), the broker link
- * (common/mqtt_link, with a Last Will on status/<id>), the one poll loop
+ * (common/link/mqtt_link, with a Last Will on status/<id>), the one poll loop
  * that drives both, and the log. What things mean is bridge.c's job.
  *
  * The bus keeps running whatever the broker does: keypads keep answering,

@@ -1,5 +1,5 @@
 /*
- * fuzz_command — libFuzzer target for the command parser (common/protocol.c).
+ * fuzz_command — libFuzzer target for the command parser (common/protocol/protocol.c).
  *
  * Feeds arbitrary bytes as a payload from each origin kind. Beyond "no crash,
  * no sanitizer report", it checks two properties the daemon relies on: every

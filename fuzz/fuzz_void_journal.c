@@ -1,6 +1,6 @@
 /*
  * fuzz_void_journal — libFuzzer target for the kiosk's journal reader
- * (kiosk/void_journal.c), which reads a file a power cut or a disk fault may
+ * (kiosk/journal/void_journal.c), which reads a file a power cut or a disk fault may
  * have damaged.
  *
  * Feeds arbitrary bytes to jh_vj_parse from an exact-size heap copy, so any

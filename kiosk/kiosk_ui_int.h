@@ -7,9 +7,10 @@
 #define JH_KIOSK_UI_INT_H
 
 #include "kiosk_ui.h"
-#include "layout.h"
+#include "hall_words.h"
+#include "palette.h"
 
-/* The boards' palette (layout.h) plus the touch screen's own button colours. */
+/* The hall's palette (palette.h) plus the touch screen's own button colours. */
 #define KUI_BTN        0x1B4F91U  /* an open service: clearly a button */
 #define KUI_BTN_EDGE   0x5A9BE6U
 #define KUI_BTN_INFO   0xD6E6FFU

@@ -1,5 +1,5 @@
 /*
- * kiosk_window — the kiosk's use of its SDL screen (display/sdl_screen.h opens
+ * kiosk_window — the kiosk's use of its SDL screen (common/screen/sdl_screen.h opens
  * and closes it): drawing, taps and screenshots (see kiosk_window.h).
  */
 #include "kiosk_window.h"

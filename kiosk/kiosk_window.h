@@ -2,7 +2,7 @@
  * kiosk_window — the kiosk's screen as a device: window, fonts, text cache.
  *
  * Owns: the kiosk's SDL screen — window, renderer, fonts and text cache,
- * opened and closed by display/sdl_screen (full screen on the panel; the
+ * opened and closed by common/screen/sdl_screen (full screen on the panel; the
  * configured size under SDL_VIDEODRIVER=dummy) — drawing one jh_ui_view per
  * frame through kiosk_ui, turning finger and mouse presses into taps in
  * layout coordinates, and saving the frame as PNG with its layout record.

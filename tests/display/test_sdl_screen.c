@@ -1,6 +1,6 @@
 /*
  * test_sdl_screen — the one place the boards and the kiosk open SDL
- * (display/sdl_screen.h): what each caller's options do to the window, the
+ * (common/screen/sdl_screen.h): what each caller's options do to the window, the
  * cursor and the frame size, headless (dummy) and on a display without a
  * desktop (SDL's offscreen driver), and that a failure leaves nothing open.
  *

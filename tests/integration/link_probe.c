@@ -1,5 +1,5 @@
 /*
- * link_probe — one jh_link (common/mqtt_link.h) driven line by line from
+ * link_probe — one jh_link (common/link/mqtt_link.h) driven line by line from
  * stdin, so test_mqtt_link.sh can stop and restart a real broker between the
  * lines and check what the link says it did against what the broker got.
  *

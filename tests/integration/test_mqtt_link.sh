@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# test_mqtt_link — what jh_link_publish() (common/mqtt_link.h) says it did with
+# test_mqtt_link — what jh_link_publish() (common/link/mqtt_link.h) says it did with
 # a message, against what a real broker got: sent while up, refused for a bad
 # topic, queued when the connection breaks under it (and delivered after the
 # reconnect, before anything the new session publishes), dropped while down.

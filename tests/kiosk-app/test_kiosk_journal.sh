@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # test_kiosk_journal — a kiosk killed with SIGKILL leaves no ghost number: what
 # the caller issued for it but nobody holds is voided by the next run, from
-# the journal in its state directory (kiosk/void_journal.h). Real broker, real
+# the journal in its state directory (kiosk/journal/void_journal.h). Real broker, real
 # caller, the printer emulator on a pty, jiaohao-kiosk killed and restarted:
 #   killed while printing A001            → the next run voids A001
 #   killed after B001 failed to print, its void unanswered (caller stopped)

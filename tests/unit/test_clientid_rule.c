@@ -1,7 +1,7 @@
 /*
  * test_clientid_rule — the client-id rule the broker plugin enforces
  * (broker/clientid_rule.c), and that every id the programs build with
- * jh_client_id (common/broker_auth.c) passes it, for its own user only.
+ * jh_client_id (common/config/broker_auth.c) passes it, for its own user only.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -102,7 +102,7 @@ static void test_length_limit(void **state)
     assert_false(jh_clientid_allowed("c012", "c01"));
 }
 
-/* What the programs connect with (common/broker_auth.c) passes, and only for its user. */
+/* What the programs connect with (common/config/broker_auth.c) passes, and only for its user. */
 static void test_program_ids_follow_rule(void **state)
 {
     (void)state;

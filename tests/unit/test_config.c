@@ -1,5 +1,5 @@
 /*
- * test_config — the hall INI reader and schema of common/hall_config.c.
+ * test_config — the hall INI reader and schema of common/config/hall_config.c.
  *
  * The shipped assets/hall.ini must load with the expected contents. Every class
  * of broken config is provoked from one small valid hall (BASE below) by

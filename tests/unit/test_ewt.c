@@ -1,5 +1,5 @@
 /*
- * test_ewt — the estimator's arithmetic (caller/ewt.c) on hand-built halls,
+ * test_ewt — the estimator's arithmetic (caller/engine/ewt.c) on hand-built halls,
  * each figure worked out on paper: the simple rule's cases, a counter that
  * prefers another service, the green channel, a busy counter's remaining
  * time, and no counter open.

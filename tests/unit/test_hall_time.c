@@ -1,5 +1,5 @@
 /*
- * test_hall_time — business day, opening hours and ISO 8601 of common/hall_time.c.
+ * test_hall_time — business day, opening hours and ISO 8601 of common/config/hall_time.c.
  *
  * Moments are written as UTC (timegm) so each expectation is independent of
  * the machine's zone; the process starts in a zone far from the hall's

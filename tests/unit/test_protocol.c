@@ -1,5 +1,5 @@
 /*
- * test_protocol — the command codec and topic names of common/protocol.c.
+ * test_protocol — the command codec and topic names of common/protocol/protocol.c.
  *
  * Every refusal class of PROTOCOL.md is provoked at least once, good commands
  * of every op round-trip through jh_command_to_json, and hostile payloads

@@ -1,5 +1,5 @@
 /*
- * test_rating_rule — the identical-run threshold (caller/rating_rule.h) on
+ * test_rating_rule — the identical-run threshold (caller/engine/rating_rule.h) on
  * hand-computed figures: threshold = max(JH_RUN_MIN, floor(ln 1000 / -ln p) + 2)
  * with p = (n_s + 2) / (N + 10).
  */

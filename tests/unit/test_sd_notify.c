@@ -1,5 +1,5 @@
 /*
- * test_sd_notify — common/sd_notify against real AF_UNIX datagram sockets:
+ * test_sd_notify — common/box/sd_notify against real AF_UNIX datagram sockets:
  * a socket file and an abstract name, each bound here as systemd binds its
  * own; what arrives is read back byte for byte. Bad NOTIFY_SOCKET,
  * WATCHDOG_USEC and WATCHDOG_PID values are refused with a message and send

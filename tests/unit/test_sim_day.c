@@ -1,5 +1,5 @@
 /*
- * test_sim_day — the simulated day (caller/sim_day.c, sim_run.c) on the
+ * test_sim_day — the simulated day (caller/sim/sim_day.c, sim_run.c) on the
  * example hall (assets/hall.ini):
  *   - the schedule is a pure function of (config, date, seed) and has the
  *     shape it promises (peaks, lunch, green share, opening hours, skew);

@@ -1,5 +1,5 @@
 /*
- * test_void_journal — the kiosk's journal (kiosk/void_journal.c) on real files
+ * test_void_journal — the kiosk's journal (kiosk/journal/void_journal.c) on real files
  * in a temporary directory, and kiosk_flow driven through it as the app does:
  * what the file says at each step of a ticket, what a restarted kiosk makes of
  * it (the number voided, the take asked again with its id), and that a

@@ -272,20 +272,6 @@ static void counter_staffing(const jh_hall_config *cfg, int c, jh_sim_counter *s
 
 /* ---- the day ---- */
 
-int jh_sim_parse_date(const char *text)
-{
-    int y, m, d;
-    char tail;
-    if (!text || sscanf(text, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 || y < 1970 || y > 9999 ||
-        m < 1 || m > 12 || d < 1)
-        return -1;
-    static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    if (d > mdays[m - 1] || (m == 2 && d == 29 && !leap))
-        return -1;
-    return y * 10000 + m * 100 + d;
-}
-
 /* Local midnight of the date in the process zone (the hall's), and its weekday. */
 static int64_t local_midnight(int yyyymmdd, int *weekday)
 {

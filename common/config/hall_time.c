@@ -184,6 +184,20 @@ int jh_service_open_at(const jh_service_config *s, int64_t t_ms, int64_t *next_o
     return 0;
 }
 
+int jh_date_parse(const char *text)
+{
+    int y, m, d;
+    char tail;
+    if (!text || sscanf(text, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 || y < 1970 || y > 9999 ||
+        m < 1 || m > 12 || d < 1)
+        return -1;
+    static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    if (d > mdays[m - 1] || (m == 2 && d == 29 && !leap))
+        return -1;
+    return y * 10000 + m * 100 + d;
+}
+
 char *jh_time_iso8601(int64_t t_ms, char *buf, size_t len)
 {
     struct tm tm;

@@ -71,7 +71,4 @@ int jh_sim_day_generate(const jh_hall_config *cfg, int yyyymmdd, uint64_t seed, 
                         jh_sim_day *day, char *err, size_t errlen);
 void jh_sim_day_free(jh_sim_day *day);
 
-/* "2026-11-23" → 20261123; -1 when it is not a real date. */
-int jh_sim_parse_date(const char *text);
-
 #endif

@@ -49,6 +49,9 @@ void jh_local_weekday_minute(int64_t t_ms, int *weekday, int *minute);
  */
 int jh_service_open_at(const jh_service_config *s, int64_t t_ms, int64_t *next_open_ms);
 
+/* "2026-11-23" → 20261123; -1 when it is not a real date. */
+int jh_date_parse(const char *text);
+
 /* Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar (negative before). */
 int64_t jh_days_from_civil(int64_t y, int m, int d);
 

@@ -19,6 +19,7 @@
 #include <time.h>
 
 #include "engine.h"
+#include "hall_time.h"
 #include "sim_day.h"
 #include "sim_mqtt.h"
 #include "sim_run.h"
@@ -205,7 +206,7 @@ int main(int argc, char **argv)
             usage(stdout);
         return rc > 0 ? 0 : 2;
     }
-    int date = jh_sim_parse_date(o.date);
+    int date = jh_date_parse(o.date);
     if (date < 0) {
         fprintf(stderr, "jiaohao-sim-day: --date '%s': want a real date YYYY-MM-DD\n", o.date);
         return 2;

@@ -4,7 +4,7 @@
  *
  * Owns the SDL side of the charts: an SDL_Surface with a software renderer (no
  * window, no video driver needed), the project's CJK fonts and text cache
- * (display/fonts.h, text_cache.h, draw.h — the boards' own text drawing), and
+ * (common/screen/fonts.h, text_cache.h, draw.h — the boards' own text drawing), and
  * saving the result with IMG_SavePNG. It knows nothing of tickets; report_chart
  * decides what is plotted.
  */
