@@ -12,7 +12,7 @@
  * failed and nothing was applied. So every command stays in `awaiting` until
  * a reply with its id arrives, and goes out again, with the same id, on the
  * next broker session and after RESEND_FIRST_MS (doubling) without an answer;
- * the caller answers a repeated id without applying it twice (PROTOCOL.md).
+ * the caller answers a repeated id without applying it twice (docs/protocol.md).
  *
  * Why the rating pad is armed on event/finished and not with the ticket being
  * served: the caller binds a rating to the ticket last finished at the

@@ -1,6 +1,6 @@
 /*
  * bridge — what jiaohao-bridge means: the glue between the keypad bus and the
- * hall's MQTT contract (PROTOCOL.md, docs/keypad-bus.md "What the bridge
+ * hall's MQTT contract (docs/protocol.md, docs/keypad-bus.md "What the bridge
  * makes of it").
  *
  * Owns: the mapping of bus events to counter commands (ids from

@@ -990,7 +990,7 @@ static int rating_target(op_ctx *x, const jh_counter_row *c, jh_ticket *t)
     return 1;
 }
 
-/* Flags per REQUIREMENTS.md (擅自按键评价): staff keypad, too fast, identical run. */
+/* Flags per docs/hall-rules.md (擅自按键评价): staff keypad, too fast, identical run. */
 static int rating_flags(op_ctx *x, jh_counter_row *c, jh_ticket *t, cJSON *flags)
 {
     int score = x->cmd->score;

@@ -81,7 +81,7 @@ int jh_engine_tick(jh_engine *e, int64_t now_ms, jh_outcome *out, char *err, siz
 
 void jh_outcome_free(jh_outcome *out);
 
-/* Retained state payloads (malloc'd JSON), as PROTOCOL.md "Events and state". */
+/* Retained state payloads (malloc'd JSON), as docs/protocol.md "Events and state". */
 char *jh_engine_counter_state(jh_engine *e, int counter_index, int64_t now_ms);
 char *jh_engine_service_state(jh_engine *e, int service_index, int64_t now_ms);
 char *jh_engine_hall_state(jh_engine *e, int64_t now_ms);

@@ -1,7 +1,7 @@
 /*
  * rating_rule — when a run of identical ratings at one counter is suspicious.
  *
- * REQUIREMENTS.md (擅自按键评价): ratings pressed by staff on the visitor's
+ * docs/hall-rules.md (擅自按键评价): ratings pressed by staff on the visitor's
  * behalf must be flagged, and "many identical in a row" is one sign of it.
  * A fixed run length cannot tell the two apart: where most visitors honestly
  * press 非常满意, five 5s in a row happen all day long (a fixed rule of 5

@@ -34,7 +34,7 @@
 #define JH_TEXT_LEN 128        /* one line of zh/en text, UTF-8 */
 #define JH_LONG_TEXT_LEN 512
 
-/* The green-channel classes of PROTOCOL.md. JH_PRIO_NONE is an ordinary ticket. */
+/* The green-channel classes of docs/protocol.md. JH_PRIO_NONE is an ordinary ticket. */
 typedef enum {
     JH_PRIO_NONE = 0,
     JH_PRIO_ELDERLY,
@@ -44,7 +44,7 @@ typedef enum {
     JH_PRIO_COUNT
 } jh_priority;
 
-/* Green-channel dispatch policies (REQUIREMENTS.md "绿色通道"). */
+/* Green-channel dispatch policies (docs/hall-rules.md "绿色通道"). */
 typedef enum {
     JH_POLICY_STRICT = 0,      /* green channel always first */
     JH_POLICY_RATIO,           /* after `ratio` normal calls, one green call */

@@ -74,7 +74,7 @@ int jh_link_set_will(jh_link *l, const char *topic, const char *payload, int ret
  * kept and nothing will be sent, so the caller may try again later.
  * Non-negative: the link has it (it counts in jh_link_unacked() until the
  * broker's PUBACK); publishing it again would deliver it twice.
- * (FIELD-NOTES.md: a QoS 1 publish that fails on the connection stays queued.)
+ * (docs/hardware.md: a QoS 1 publish that fails on the connection stays queued.)
  */
 typedef enum {
     JH_LINK_SENT = 0,     /* handed to a live connection */

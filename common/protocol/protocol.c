@@ -1,6 +1,6 @@
 /*
  * protocol — see protocol.h. The strict reader and the writer of command JSON,
- * and the topic names of PROTOCOL.md.
+ * and the topic names of docs/protocol.md.
  *
  * How a payload is judged, in order, so every refusal names one cause:
  *   1. size (> JH_MAX_PAYLOAD: "too-large", never parsed),

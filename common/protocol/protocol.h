@@ -1,5 +1,5 @@
 /*
- * protocol — the MQTT contract of PROTOCOL.md in C: topics and command JSON.
+ * protocol — the MQTT contract of docs/protocol.md in C: topics and command JSON.
  *
  * Owns: building and splitting topic names (jh/v1/<site>/...), parsing a
  * command payload into a jh_command with strict type and size checks, building
@@ -68,7 +68,7 @@ typedef struct {
     int64_t clock_to;              /* clock: "to", epoch ms */
 } jh_command;
 
-/* A refusal: stable code (PROTOCOL.md) and human text. */
+/* A refusal: stable code (docs/protocol.md) and human text. */
 typedef struct {
     char code[32];
     char message[256];
@@ -88,7 +88,7 @@ int jh_command_parse(const char *payload, size_t len, const jh_origin *origin,
 char *jh_command_to_json(const jh_command *cmd);
 
 /*
- * A moment written as in PROTOCOL.md: "2026-11-23T09:05:07+08:00", with an
+ * A moment written as in docs/protocol.md: "2026-11-23T09:05:07+08:00", with an
  * optional fraction of 1-3 digits (".250") and "Z" for UTC; the offset is
  * required, so the text never depends on a time zone. Years 1970-9999.
  * 0 with *ms set, or -1 when it is not such a moment (e.g. February 30th).

@@ -10,7 +10,7 @@
  * Two backends behind this interface, chosen when opening by what the device
  * is: libserialport for real ports (USB adapters, on-board UARTs), plain
  * termios for pseudo-terminals, which libserialport cannot open (it looks the
- * device up in sysfs and needs modem lines; see FIELD-NOTES.md). Tests run
+ * device up in sysfs and needs modem lines; see docs/hardware.md). Tests run
  * through ptys with an emulator on the master side. Once open, both backends
  * read and write the same non-blocking fd, so there is one I/O path to test.
  */

@@ -149,7 +149,7 @@ const bm_device *bm_device_of(const bus_master *m, uint8_t addr);
 const char *bm_liveness_name(bm_liveness l);
 
 /*
- * The PROTOCOL.md command id of an input event:
+ * The docs/protocol.md command id of an input event:
  * "<bridge-id>-<addr>-<session>-<seq>", unique across retries, bridge restarts
  * and keypad reboots. Returns 0, or -1 when it does not fit.
  */

@@ -52,7 +52,7 @@ enum {
     BUS_EV_RATE = 5      /* data: score 1..5, then the ticket rated (0..BUS_TICKET_MAX) */
 };
 
-/* Keys whose press is an event of its own (PROTOCOL.md counter operations). */
+/* Keys whose press is an event of its own (docs/protocol.md counter operations). */
 enum {
     BUS_KEY_CALL = 1,   /* call-next */
     BUS_KEY_RECALL = 2,

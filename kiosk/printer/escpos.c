@@ -1,5 +1,5 @@
 /*
- * escpos — see escpos.h. Byte values are those of FIELD-NOTES.md; the unit
+ * escpos — see escpos.h. Byte values are those of docs/hardware.md; the unit
  * tests compare whole jobs byte for byte.
  */
 #include "escpos.h"

@@ -2,7 +2,7 @@
  * escpos — the ESC/POS byte encoder for Chinese thermal printers.
  *
  * Owns: turning printing intentions (text, size, bold, alignment, feed, QR,
- * cut) into the exact bytes of FIELD-NOTES.md, in a growable buffer, and the
+ * cut) into the exact bytes of docs/hardware.md, in a growable buffer, and the
  * UTF-8 → two-byte GB18030 text encoding these printers understand. It does
  * no I/O: ticket_layout builds a job with it, printer sends the job.
  *

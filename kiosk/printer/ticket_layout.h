@@ -20,7 +20,7 @@
 #include "hall_config.h"
 #include "printer_config.h"
 
-/* One issued ticket, as the caller's take reply describes it (PROTOCOL.md). */
+/* One issued ticket, as the caller's take reply describes it (docs/protocol.md). */
 typedef struct {
     char ticket[JH_ID_LEN];  /* "A012": capital letters and digits */
     char service[JH_ID_LEN]; /* "A": a service code of the config */

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# test_acl_more — PROTOCOL.md "Security" for every user, not just one example each
+# test_acl_more — docs/protocol.md "Security" for every user, not just one example each
 # (tests/integration/test_acl.sh has the examples and the broker-config checks).
 #
 # Against the real mosquitto and jiaohao-caller, as every user that is not the

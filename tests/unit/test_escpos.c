@@ -1,5 +1,5 @@
 /*
- * test_escpos — the ESC/POS encoder, byte for byte against FIELD-NOTES.md,
+ * test_escpos — the ESC/POS encoder, byte for byte against docs/hardware.md,
  * and the UTF-8 → two-byte GB text encoding (never a four-byte sequence).
  */
 #include <setjmp.h>

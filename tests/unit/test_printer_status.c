@@ -1,5 +1,5 @@
 /*
- * test_printer_status — decoding DLE EOT replies (vectors from FIELD-NOTES.md
+ * test_printer_status — decoding DLE EOT replies (vectors from docs/hardware.md
  * and the shapes real printers send) and the kiosk's [printer] config.
  */
 #include <setjmp.h>

@@ -1,7 +1,7 @@
 /*
  * test_protocol — the command codec and topic names of common/protocol/protocol.c.
  *
- * Every refusal class of PROTOCOL.md is provoked at least once, good commands
+ * Every refusal class of docs/protocol.md is provoked at least once, good commands
  * of every op round-trip through jh_command_to_json, and hostile payloads
  * (deep nesting, huge numbers, NUL escapes, duplicate keys, broken UTF-8) are
  * refused with the right code instead of being half-read. The simulation-only

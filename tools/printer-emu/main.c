@@ -77,7 +77,7 @@ static int64_t now_us(void)
 
 static int online(const emu *e) { return !e->cover_open && e->paper != PAPER_OUT && !e->cutter_error; }
 
-/* Real-printer-shaped replies (FIELD-NOTES.md): 0xx1xx10 plus the state bits. */
+/* Real-printer-shaped replies (docs/hardware.md): 0xx1xx10 plus the state bits. */
 static uint8_t dle_eot_reply(const emu *e, int n)
 {
     uint8_t b = 0x12;
