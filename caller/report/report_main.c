@@ -51,6 +51,8 @@ static void usage(FILE *f)
 }
 
 /* One line on stderr; returns -1. */
+static int bad(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 static int bad(const char *fmt, ...)
 {
     va_list ap;

@@ -18,6 +18,7 @@
 
 #include <cjson/cJSON.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -86,10 +87,15 @@ int jh_valid_id(const char *s)
 
 /* ---- errors ---- */
 
-static int fail(jh_error *err, const char *code, const char *fmt, const char *arg)
+static int fail(jh_error *err, const char *code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static int fail(jh_error *err, const char *code, const char *fmt, ...)
 {
+    va_list ap;
     snprintf(err->code, sizeof err->code, "%s", code);
-    snprintf(err->message, sizeof err->message, fmt, arg);
+    va_start(ap, fmt);
+    vsnprintf(err->message, sizeof err->message, fmt, ap);
+    va_end(ap);
     return -1;
 }
 

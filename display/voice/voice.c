@@ -4,17 +4,27 @@
 #include "voice.h"
 
 #include <ctype.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "wav.h"
 
-static void add(jh_voice_script *s, const char *fmt, int v)
+/* A clip whose name carries a number ("zh/d%d"); word() for a fixed one. */
+static void add(jh_voice_script *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void add(jh_voice_script *s, const char *fmt, ...)
 {
-    if (s->n < JH_VOICE_MAX_WORDS)
-        snprintf(s->words[s->n++], JH_VOICE_WORD_LEN, fmt, v);
+    va_list ap;
+    if (s->n >= JH_VOICE_MAX_WORDS)
+        return;
+    va_start(ap, fmt);
+    vsnprintf(s->words[s->n++], JH_VOICE_WORD_LEN, fmt, ap);
+    va_end(ap);
 }
+
+static void word(jh_voice_script *s, const char *clip) { add(s, "%s", clip); }
 
 /* 十二, 二十三, 一百零五: how a counter number is said in Mandarin. */
 static void zh_number(jh_voice_script *s, int n)
@@ -28,21 +38,21 @@ static void zh_number(jh_voice_script *s, int n)
     }
     if (n >= 100) {
         add(s, "zh/d%d", n / 100);
-        add(s, "zh/bai", 0);
+        word(s, "zh/bai");
         n %= 100;
         if (n == 0)
             return;
         if (n < 10) {
-            add(s, "zh/d0", 0);
+            word(s, "zh/d0");
             add(s, "zh/d%d", n);
             return;
         }
         add(s, "zh/d%d", n / 10); /* 一百一十: the "one" of the tens is said after 百 */
-        add(s, "zh/shi", 0);
+        word(s, "zh/shi");
     } else if (n >= 10) {
         if (n >= 20)
             add(s, "zh/d%d", n / 10);
-        add(s, "zh/shi", 0);
+        word(s, "zh/shi");
     } else {
         add(s, "zh/d%d", n);
         return;
@@ -63,7 +73,7 @@ static void en_number(jh_voice_script *s, int n)
     }
     if (n >= 100) {
         add(s, "en/n%d", n / 100);
-        add(s, "en/hundred", 0);
+        word(s, "en/hundred");
         n %= 100;
         if (n == 0)
             return;
@@ -91,24 +101,24 @@ static void ticket_words(jh_voice_script *s, const char *t, int zh)
 
 static void zh_sentence(jh_voice_script *s, const char *ticket, int counter)
 {
-    add(s, "zh/qing", 0);
+    word(s, "zh/qing");
     ticket_words(s, ticket, 1);
-    add(s, "zh/hao", 0);
+    word(s, "zh/hao");
     if (counter > 0) {
-        add(s, "zh/dao", 0);
+        word(s, "zh/dao");
         zh_number(s, counter);
-        add(s, "zh/hao", 0);
-        add(s, "zh/chuangkou", 0);
+        word(s, "zh/hao");
+        word(s, "zh/chuangkou");
     }
-    add(s, "zh/banli", 0);
+    word(s, "zh/banli");
 }
 
 static void en_sentence(jh_voice_script *s, const char *ticket, int counter)
 {
-    add(s, "en/number", 0);
+    word(s, "en/number");
     ticket_words(s, ticket, 0);
     if (counter > 0) {
-        add(s, "en/please_go_to_counter", 0);
+        word(s, "en/please_go_to_counter");
         en_number(s, counter);
     }
 }
@@ -127,12 +137,12 @@ int jh_voice_compose(jh_voice_script *s, const char *ticket, int counter_number,
     if (repeat < 1)
         repeat = 1;
     s->n = 0;
-    add(s, "chime", 0);
+    word(s, "chime");
     for (int r = 0; r < repeat; r++) {
         if (r > 0)
-            add(s, "gap", 0);
+            word(s, "gap");
         zh_sentence(s, ticket, counter_number);
-        add(s, "gap", 0);
+        word(s, "gap");
         en_sentence(s, ticket, counter_number);
     }
     return 0;

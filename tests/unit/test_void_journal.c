@@ -351,10 +351,16 @@ static const char *id_of(const char *json)
     return id;
 }
 
-static jh_reply_kind answer(jh_flow *f, const char *fmt, const char *id, const char *ticket, int64_t now)
+/* The reply the caller would send at `now`, from a format and its strings. */
+static jh_reply_kind answer(jh_flow *f, int64_t now, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static jh_reply_kind answer(jh_flow *f, int64_t now, const char *fmt, ...)
 {
     char buf[600];
-    snprintf(buf, sizeof buf, fmt, id, ticket);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
     return jh_flow_reply(f, buf, strlen(buf), now);
 }
 
@@ -383,7 +389,7 @@ static void test_flow_keeps_the_journal(void **state)
     snprintf(want, sizeof want, "take %s A none zh\nend 1\n", tid);
     assert_non_null(strstr(journal_text(), want)); /* on disk before it is sent */
 
-    assert_int_equal(answer(&f, OK_TAKE, tid, "A007", 1100), JH_REPLY_TAKE);
+    assert_int_equal(answer(&f, 1100, OK_TAKE, tid, "A007"), JH_REPLY_TAKE);
     assert_int_equal(f.phase, JH_FLOW_PRINTING);
     snprintf(want, sizeof want, "print %s A007\nend 1\n", tid);
     assert_non_null(strstr(journal_text(), want)); /* on disk before it is printed */
@@ -421,8 +427,8 @@ static void test_flow_keeps_the_journal(void **state)
     assert_string_equal(id_of(v), vid);
     free(v);
     /* the store failed: nothing applied, the void stays and goes again later */
-    assert_int_equal(answer(&h, "{\"id\":\"%s\",\"ok\":false,\"error\":\"internal\",\"message\":\"%s\"}", vid,
-                            "the queue store failed", 70),
+    assert_int_equal(answer(&h, 70, "{\"id\":\"%s\",\"ok\":false,\"error\":\"internal\",\"message\":\"%s\"}",
+                            vid, "the queue store failed"),
                      JH_REPLY_VOID);
     assert_non_null(strstr(journal_text(), "void "));
     assert_null(jh_flow_next_send(&h, 1, &what));
@@ -431,7 +437,7 @@ static void test_flow_keeps_the_journal(void **state)
     assert_non_null(v);
     assert_string_equal(id_of(v), vid);
     free(v);
-    assert_int_equal(answer(&h, OK_VOID, vid, "A007", 80 + JH_FLOW_RESEND_MS), JH_REPLY_VOID);
+    assert_int_equal(answer(&h, 80 + JH_FLOW_RESEND_MS, OK_VOID, vid, "A007"), JH_REPLY_VOID);
     assert_string_equal(journal_text(), "jiaohao-kiosk-journal 1 k1\nend 0\n");
     jh_vj_store_close(&c.s);
 }
@@ -480,7 +486,7 @@ static void test_unanswered_take_is_asked_again(void **state)
     assert_non_null(strstr(again, "\"service\":\"B\""));
     free(again);
     /* the caller had issued B001 for it: voided, and the take leaves the journal */
-    assert_int_equal(answer(&g, OK_TAKE, tid, "B001", 100), JH_REPLY_LATE_VOIDED);
+    assert_int_equal(answer(&g, 100, OK_TAKE, tid, "B001"), JH_REPLY_LATE_VOIDED);
     assert_null(strstr(journal_text(), "take "));
     char *v = jh_flow_next_send(&g, 1, &what);
     assert_non_null(strstr(v, "\"ticket\":\"B001\""));
@@ -492,7 +498,7 @@ static void test_unanswered_take_is_asked_again(void **state)
     snprintf(tid, sizeof tid, "%s", id_of(t));
     free(t);
     jh_flow_tick(&g, 200 + 5000);
-    assert_int_equal(answer(&g, "{\"id\":\"%s\",\"ok\":false,\"error\":\"%s\"}", tid, "closed", 9000),
+    assert_int_equal(answer(&g, 9000, "{\"id\":\"%s\",\"ok\":false,\"error\":\"%s\"}", tid, "closed"),
                      JH_REPLY_IGNORED);
     assert_null(strstr(journal_text(), "take "));
     jh_vj_store_close(&c.s);

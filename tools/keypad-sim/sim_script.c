@@ -25,6 +25,9 @@ const char *sim_action_name(sim_action_kind k)
 }
 
 static int fail(char *err, size_t errlen, const char *name, int line, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
+static int fail(char *err, size_t errlen, const char *name, int line, const char *fmt, ...)
 {
     char msg[200];
     va_list ap;
