@@ -15,6 +15,7 @@
 
 #include "bridge_config.h"
 #include "protocol.h"
+#include "fuzz_target.h"
 
 static void check(const jh_bridge_config *bc)
 {

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "bridge.h"
+#include "fuzz_target.h"
 
 static const char hall_text[] =
     "[hall]\nsite = t\nname_zh = 厅\nname_en = Hall\ntimezone = UTC\n"

@@ -19,6 +19,7 @@
 #include "bus_master.h"
 #include "keypad.h"
 #include "rating_pad.h"
+#include "fuzz_target.h"
 
 static void check(int ok)
 {
@@ -149,7 +150,6 @@ static void framed_chunks(const uint8_t *data, size_t size)
     check_devices(&k, &p);
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     raw_stream(data, size);

@@ -16,6 +16,7 @@
 
 #include "broker_auth.h"
 #include "clientid_rule.h"
+#include "fuzz_target.h"
 
 static bool all_visible(const char *s)
 {

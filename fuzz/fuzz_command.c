@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "protocol.h"
+#include "fuzz_target.h"
 
 static void check_one(const uint8_t *data, size_t size, const jh_origin *origin)
 {

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "hall_config.h"
+#include "fuzz_target.h"
 
 static void check_hall(const jh_hall_config *c)
 {

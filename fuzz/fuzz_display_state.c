@@ -14,6 +14,7 @@
 
 #include "board_state.h"
 #include "voice.h"
+#include "fuzz_target.h"
 
 static const char *topics[] = {
     "jh/v1/f/state/counter/c01", "jh/v1/f/state/counter/c02", "jh/v1/f/state/counter/x-9",

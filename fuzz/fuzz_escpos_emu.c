@@ -10,6 +10,7 @@
 
 #include "emu_escpos.h"
 #include "emu_json.h"
+#include "fuzz_target.h"
 
 static void on_ticket(const jh_emu_ticket *t, void *ctx)
 {

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "printer.h"
+#include "fuzz_target.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

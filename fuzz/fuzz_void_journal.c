@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "void_journal.h"
+#include "fuzz_target.h"
 
 static void check(const jh_vj *j, const uint8_t *data, size_t size)
 {
