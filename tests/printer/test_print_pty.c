@@ -22,89 +22,27 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "emu_fixture.h"
 #include "hall_config.h"
 #include "printer.h"
 #include "ticket_print.h"
 
-#ifndef JH_PRINTER_EMU
-#error "JH_PRINTER_EMU must name the emulator binary"
-#endif
-
 typedef struct {
-    pid_t pid;
-    char dir[64], pty[128], ctl[128];
+    emu_fixture emu;
     jh_printer_config pc;
     jh_printer *printer;
 } fixture;
 
 static jh_hall_config *g_cfg;
 
-static void sleep_ms(int ms)
-{
-    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
-    nanosleep(&ts, NULL);
-}
-
-static int64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return NULL;
-    static char buf[1 << 20];
-    size_t n = fread(buf, 1, sizeof buf - 1, f);
-    fclose(f);
-    buf[n] = '\0';
-    return buf;
-}
-
-static int start_emu(fixture *f, const char *paper)
-{
-    char ptyfile[128], out[128];
-    snprintf(f->dir, sizeof f->dir, "/tmp/jh-print-XXXXXX");
-    if (!mkdtemp(f->dir))
-        return -1;
-    snprintf(ptyfile, sizeof ptyfile, "%s/pty", f->dir);
-    snprintf(f->ctl, sizeof f->ctl, "%s/ctl", f->dir);
-    snprintf(out, sizeof out, "%s", f->dir);
-    f->pid = fork();
-    if (f->pid == 0) {
-        prctl(PR_SET_PDEATHSIG, SIGTERM); /* never outlive a crashed test */
-        int devnull = open("/dev/null", O_WRONLY);
-        dup2(devnull, STDOUT_FILENO);
-        execl(JH_PRINTER_EMU, JH_PRINTER_EMU, "--pty-file", ptyfile, "--out", out, "--control", f->ctl, "--paper",
-              paper, "--no-png", "--quiet", (char *)NULL);
-        _exit(127);
-    }
-    for (int i = 0; i < 500; i++) {
-        char *s = slurp(ptyfile);
-        if (s && *s) {
-            size_t n = strcspn(s, "\n");
-            if (n >= sizeof f->pty)
-                return -1;
-            memcpy(f->pty, s, n);
-            f->pty[n] = '\0';
-            return 0;
-        }
-        sleep_ms(10);
-    }
-    return -1;
-}
-
 static int setup_paper(void **state, const char *paper)
 {
     fixture *f = calloc(1, sizeof *f);
     char err[256];
-    if (!f || start_emu(f, paper) != 0)
+    if (!f || emu_start(&f->emu, paper) != 0)
         return -1;
     jh_printer_config_defaults(&f->pc);
-    snprintf(f->pc.device, sizeof f->pc.device, "%s", f->pty);
+    snprintf(f->pc.device, sizeof f->pc.device, "%s", f->emu.pty);
     f->pc.baud = 115200;
     f->pc.status_timeout_ms = 300;
     f->pc.job_timeout_ms = 4000;
@@ -125,34 +63,14 @@ static int teardown(void **state)
 {
     fixture *f = *state;
     jh_printer_close(f->printer);
-    if (f->pid > 0) {
-        kill(f->pid, SIGTERM);
-        waitpid(f->pid, NULL, 0);
-    }
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
-    if (system(cmd) != 0)
-        fprintf(stderr, "could not remove %s\n", f->dir);
+    emu_stop(&f->emu);
     free(f);
     return 0;
 }
 
-static void emu_cmd(fixture *f, const char *line)
-{
-    int fd = open(f->ctl, O_WRONLY);
-    assert_true(fd >= 0);
-    assert_int_equal(write(fd, line, strlen(line)), (ssize_t)strlen(line));
-    assert_int_equal(write(fd, "\n", 1), 1);
-    close(fd);
-}
+static void emu_say(fixture *f, const char *line) { assert_int_equal(emu_cmd(&f->emu, line), 0); }
 
-static cJSON *read_ticket(fixture *f, int n)
-{
-    char path[160];
-    snprintf(path, sizeof path, "%s/ticket-%04d.json", f->dir, n);
-    char *s = slurp(path);
-    return s ? cJSON_Parse(s) : NULL;
-}
+static cJSON *read_ticket(fixture *f, int n) { return emu_ticket(&f->emu, n); }
 
 static jh_issued_ticket ticket(const char *number, const char *service, jh_priority p)
 {
@@ -231,7 +149,7 @@ static void test_two_tickets_in_a_row(void **state)
 static void test_paper_near_end_still_prints(void **state)
 {
     fixture *f = *state;
-    emu_cmd(f, "paper-near-end");
+    emu_say(f, "paper-near-end");
     jh_ticket_print_outcome o;
     assert_int_equal(print(f, "A003", &o), JH_PRINT_OK);
     assert_int_equal(o.status.state, JH_PRINTER_PAPER_NEAR_END);
@@ -240,7 +158,7 @@ static void test_paper_near_end_still_prints(void **state)
 /* Refused before sending: once the printer is fixed nothing comes out. */
 static void check_refused(fixture *f, const char *fault, const char *fix, jh_printer_state want)
 {
-    emu_cmd(f, fault);
+    emu_say(f, fault);
     jh_printer_status st;
     jh_printer_query(f->printer, &st);
     assert_int_equal(st.state, want);
@@ -249,10 +167,10 @@ static void check_refused(fixture *f, const char *fault, const char *fix, jh_pri
     assert_int_equal(o.job_bytes, 0);
     assert_int_equal(o.status.state, want);
     assert_non_null(strstr(o.message, "not printed"));
-    emu_cmd(f, fix);
+    emu_say(f, fix);
     assert_int_equal(jh_printer_query(f->printer, &st), 0);
     assert_int_equal(st.state, JH_PRINTER_READY);
-    sleep_ms(200);
+    emu_sleep_ms(200);
     assert_null(read_ticket(f, 1));
 }
 
@@ -270,7 +188,7 @@ static void test_cutter_error_refuses(void **state)
 {
     fixture *f = *state;
     check_refused(f, "cutter-error", "error-clear", JH_PRINTER_ERROR);
-    emu_cmd(f, "cutter-error");
+    emu_say(f, "cutter-error");
     jh_printer_status st;
     jh_printer_query(f->printer, &st);
     assert_non_null(strstr(st.detail, "autocutter"));
@@ -279,16 +197,16 @@ static void test_cutter_error_refuses(void **state)
 static void test_silent_printer_is_offline(void **state)
 {
     fixture *f = *state;
-    emu_cmd(f, "silent");
+    emu_say(f, "silent");
     jh_printer_status st;
-    int64_t t0 = now_ms();
+    int64_t t0 = emu_now_ms();
     assert_int_equal(jh_printer_query(f->printer, &st), -1);
-    int64_t took = now_ms() - t0;
+    int64_t took = emu_now_ms() - t0;
     assert_int_equal(st.state, JH_PRINTER_OFFLINE);
     assert_true(took >= f->pc.status_timeout_ms && took < f->pc.status_timeout_ms + 500);
     jh_ticket_print_outcome o;
     assert_int_equal(print(f, "A005", &o), JH_PRINT_REFUSED);
-    emu_cmd(f, "online");
+    emu_say(f, "online");
     assert_int_equal(jh_printer_query(f->printer, &st), 0);
     assert_int_equal(st.state, JH_PRINTER_READY);
 }
@@ -298,8 +216,8 @@ static void test_babbling_printer_is_an_error(void **state)
     fixture *f = *state;
     check_refused(f, "garbage-replies", "normal-replies", JH_PRINTER_ERROR);
     /* unasked bytes from before a question are not taken as its answer */
-    emu_cmd(f, "send ff 00 a5 7e 13");
-    sleep_ms(50);
+    emu_say(f, "send ff 00 a5 7e 13");
+    emu_sleep_ms(50);
     jh_printer_status st;
     assert_int_equal(jh_printer_query(f->printer, &st), 0);
     assert_int_equal(st.state, JH_PRINTER_READY);
@@ -311,11 +229,11 @@ static void check_fails_mid_ticket(fixture *f, const char *fault, jh_printer_sta
 {
     char line[64];
     snprintf(line, sizeof line, "after 400 %s", fault);
-    emu_cmd(f, line);
+    emu_say(f, line);
     jh_ticket_print_outcome o;
-    int64_t t0 = now_ms();
+    int64_t t0 = emu_now_ms();
     assert_int_equal(print(f, "A006", &o), JH_PRINT_FAILED);
-    assert_true(now_ms() - t0 < f->pc.job_timeout_ms); /* noticed by polling, not by the job timeout */
+    assert_true(emu_now_ms() - t0 < f->pc.job_timeout_ms); /* noticed by polling, not by the job timeout */
     assert_int_equal(o.status.state, want);
     assert_true(o.job_bytes > 400);
     assert_non_null(strstr(o.message, "may not have printed"));
@@ -346,9 +264,9 @@ static void test_garbage_mid_ticket_fails(void **state)
 static void test_printer_gone(void **state)
 {
     fixture *f = *state;
-    kill(f->pid, SIGKILL);
-    waitpid(f->pid, NULL, 0);
-    f->pid = 0;
+    kill(f->emu.pid, SIGKILL);
+    waitpid(f->emu.pid, NULL, 0);
+    f->emu.pid = 0;
     jh_printer_status st;
     assert_int_equal(jh_printer_query(f->printer, &st), -1);
     assert_int_equal(st.state, JH_PRINTER_OFFLINE);
