@@ -4,9 +4,11 @@
  *
  *   jiaohao-caller [--config FILE] [--data DIR] [--sim-clock START [--no-fsync]]
  *   jiaohao-caller backup [--config FILE] [--data DIR] [--force] FILE
+ *   jiaohao-caller config [--config FILE] --devices | --get SECTION KEY
  *
  * `backup` copies the store to FILE while callers keep running (store_backup.c)
- * and exits; it never starts the daemon.
+ * and `config` answers scripts from the checked hall config (config_cmd.c); both
+ * exit and never start the daemon.
  * The store is DIR/jiaohao.db, DIR defaulting to the config's data_dir.
  * --sim-clock and --no-fsync are for tests and simulations only (a simulated
  * day over MQTT, jiaohao-sim-day --mqtt): time then moves only by the admin
@@ -22,6 +24,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "config_cmd.h"
 #include "engine.h"
 #include "hall_config.h"
 #include "hall_time.h"
@@ -58,7 +61,9 @@ static void usage(FILE *out)
             "  --data DIR     where the store jiaohao.db lives (default: [hall] data_dir)\n"
             "  --help         this text\n"
             "       " PROG " backup [--config FILE] [--data DIR] [--force] FILE\n"
-            "  copies the store to FILE while the hall runs; --force replaces an existing FILE\n"
+            "  copies the store to FILE while the hall runs; --force replaces an existing FILE\n");
+    jh_config_cmd_usage(out, "       ");
+    fprintf(out,
             "For tests and simulations only, never in a hall:\n"
             "  --sim-clock START  a simulated clock starting at START: a date (YYYY-MM-DD: that\n"
             "                 business day's start, [hall] reset_at) or a moment\n"
@@ -267,6 +272,8 @@ int main(int argc, char **argv)
 {
     if (argc > 1 && strcmp(argv[1], "backup") == 0)
         return backup_main(argc, argv);
+    if (argc > 1 && strcmp(argv[1], "config") == 0)
+        return jh_config_cmd_main(argc, argv);
     options o;
     int a = parse_args(argc, argv, &o);
     if (a != 0)

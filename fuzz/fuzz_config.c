@@ -1,5 +1,6 @@
 /*
- * fuzz_config — libFuzzer target for the hall config reader (common/config/hall_config.c).
+ * fuzz_config — libFuzzer target for the hall config reader (common/config: ini_reader.c,
+ * hall_keys.c, hall_checks.c).
  *
  * Feeds arbitrary bytes to jh_config_parse from an exact-size heap copy, so any
  * read past the end is caught by ASan. Beyond "no crash, no sanitizer report" it

@@ -159,7 +159,7 @@ int jh_config_parse(jh_hall_config *cfg, const char *text, size_t len, const cha
 /*
  * The strict INI reader the loader is built on, for parts that keep their own
  * sections ([display main], [bridge b1], ...) in the same file and want the same
- * syntax rules (see hall_config.c). `fn` is called in file order: once per
+ * syntax rules (see ini_reader.c). `fn` is called in file order: once per
  * section header with key == value == NULL, then once per `key = value` line.
  * `arg` is the second word of the header ("" when none). `fn` returns 0 to go
  * on, or -1 after writing a reason into `why`; reading then stops and err gets

@@ -1,68 +1,56 @@
 # hall-ini.sh — what the shell scripts read from a hall config (sourced, not run).
 #
-# Owns: the one shell reading of the hall INI, for scripts that need the site and
-# the device list (scripts/broker-config, scripts/central-bridge, scripts/first-boot). jiaohao-caller
-# validates the whole file; this reads only [hall] site, the [counter <id>],
-# [kiosk <id>], [bridge <id>] headers and single keys a script asks for
-# (scripts/first-boot: [broker] cafile), by hall_config.c's rules: optional BOM,
-# LF or CRLF, [name] or [name arg] headers, key = value taken literally, '#'/';'
-# comments only as the first non-blank character.
+# Owns: the scripts' questions to the hall config (scripts/broker-config,
+# scripts/central-bridge, scripts/first-boot) and finding who answers them. No
+# script reads the INI itself: `jiaohao-caller config` (caller/config_cmd.c) checks
+# the whole file as the daemon does, with the C reader every program uses, and
+# answers. A broken file fails the call with the caller's one line on stderr,
+# "jiaohao-caller config: FILE:LINE: ...", and nothing on stdout.
+#
+# jiaohao-caller is $JH_BIN_DIR/jiaohao-caller when JH_BIN_DIR is set (the tests,
+# a build elsewhere), else <prefix>/bin/jiaohao-caller when the scripts run from
+# <prefix>/lib/jiaohao/ (installed, and on the appliance image), else
+# build/bin/jiaohao-caller of the source tree they are in.
 
-# hall_ini_devices FILE — prints "site <s>", "counter <id>", "kiosk <id>",
-# "bridge <id>", and "error <line> <reason>" for a header it cannot read.
-hall_ini_devices() {
-  awk '
-    NR == 1 && substr($0, 1, 3) == "\357\273\277" { $0 = substr($0, 4) }
-    { sub(/\r$/, "") }
-    /^[ \t]*[;#]/ || /^[ \t]*$/ { next }
-    /^[ \t]*\[/ {
-      line = $0; sub(/^[ \t]*\[/, "", line)
-      if (line !~ /\][ \t]*$/) { printf "error %d malformed section header\n", NR; next }
-      sub(/\][ \t]*$/, "", line); n = split(line, w, /[ \t]+/)
-      section = w[1]
-      if (section == "counter" || section == "kiosk" || section == "bridge") {
-        if (n != 2) { printf "error %d [%s] needs exactly one id\n", NR, line; next }
-        print section, w[2]
-      }
-      next
-    }
-    section == "hall" && /^[ \t]*site[ \t]*=/ {
-      v = $0; sub(/^[^=]*=[ \t]*/, "", v); sub(/[ \t]+$/, "", v)
-      print "site", v
-    }
-  ' "$1"
+hall_ini_scripts=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+
+# hall_ini_caller — prints the path of jiaohao-caller; says where it looked and
+# returns 1 when there is none.
+hall_ini_caller() {
+  local c
+  if [ -n "${JH_BIN_DIR:-}" ]; then c=$JH_BIN_DIR/jiaohao-caller
+  elif [[ "$hall_ini_scripts" == */lib/jiaohao ]]; then c=$(dirname "$(dirname "$hall_ini_scripts")")/bin/jiaohao-caller
+  else c=$(dirname "$hall_ini_scripts")/build/bin/jiaohao-caller
+  fi
+  [ -x "$c" ] || { echo "${prog:-hall-ini}: no jiaohao-caller at $c to read the hall config: build it, or set JH_BIN_DIR" >&2; return 1; }
+  echo "$c"
 }
 
-# hall_ini_site FILE — prints the site id; on a bad file prints "FILE:reason" on
-# stderr and returns 1.
+# hall_ini_devices FILE — "site <site> <line>" first, then "counter|kiosk|bridge
+# <id> <line>" for each such section in file order (jiaohao-caller config --help).
+hall_ini_devices() {
+  local c out
+  c=$(hall_ini_caller) && out=$("$c" config --config "$1" --devices) || return 1
+  # The format is a contract: refuse anything else (an older jiaohao-caller) rather
+  # than hand a script words it would take for ids.
+  if grep -qvE '^(site|counter|kiosk|bridge) [a-z0-9-]{1,31} [0-9]+$' <<<"$out"; then
+    echo "${prog:-hall-ini}: $c config --devices: unexpected answer: $(head -c 200 <<<"$out")" >&2
+    return 1
+  fi
+  echo "$out"
+}
+
+# hall_ini_site FILE — prints the site id.
 hall_ini_site() {
-  local kind value site=""
-  while read -r kind value; do
-    case "$kind" in
-      error) echo "$1:$value" >&2; return 1 ;;
-      site) site=$value ;;
-    esac
-  done < <(hall_ini_devices "$1")
-  [ -n "$site" ] || { echo "$1: [hall] site is missing" >&2; return 1; }
-  [[ "$site" =~ ^[a-z0-9-]{1,31}$ ]] || { echo "$1: [hall] site '$site' must be 1-31 of a-z 0-9 -" >&2; return 1; }
+  local out kind site
+  out=$(hall_ini_devices "$1") || return 1
+  read -r kind site _ <<<"$out"
   echo "$site"
 }
 
-# hall_ini_get FILE SECTION KEY — prints the value of KEY in [SECTION] (the
-# last one if repeated), nothing when absent; same reading rules as above.
+# hall_ini_get FILE SECTION KEY — prints the value of KEY in [SECTION] as written,
+# nothing when it is absent.
 hall_ini_get() {
-  awk -v want="$2" -v key="$3" '
-    NR == 1 && substr($0, 1, 3) == "\357\273\277" { $0 = substr($0, 4) }
-    { sub(/\r$/, "") }
-    /^[ \t]*[;#]/ || /^[ \t]*$/ { next }
-    /^[ \t]*\[/ {
-      line = $0; sub(/^[ \t]*\[/, "", line); sub(/\][ \t]*$/, "", line)
-      section = line; next
-    }
-    section == want {
-      k = $0; sub(/[ \t]*=.*/, "", k); sub(/^[ \t]+/, "", k)
-      if (k == key && index($0, "=")) { v = $0; sub(/^[^=]*=[ \t]*/, "", v); sub(/[ \t]+$/, "", v); found = v }
-    }
-    END { if (found != "") print found }
-  ' "$1"
+  local c
+  c=$(hall_ini_caller) && "$c" config --config "$1" --get "$2" "$3"
 }

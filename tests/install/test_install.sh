@@ -9,8 +9,10 @@
 #   (printer emulator, keypad simulator); no path into the source tree compiled
 #   into a program.
 # - Every program answers --help from there, with its libraries found.
-# - The scripts find lib/hall-ini.sh beside them (broker-config, central-bridge,
-#   and first-boot when run as root); a copy without lib/ fails, so the check can.
+# - The scripts find lib/hall-ini.sh beside them and the installed bin/jiaohao-caller,
+#   which reads the hall config for them (broker-config, central-bridge, and
+#   first-boot when run as root); a copy without lib/ fails, and one without the
+#   bin/ beside lib/ fails naming where it looked, so the check can.
 # - jiaohao-display finds the installed voice clips (a board with voice on
 #   draws its first frame); with them moved away it stops, naming the installed
 #   path: it looked in the tree, not in the source.
@@ -113,7 +115,8 @@ for p in "${PROGRAMS[@]}"; do
   grep -qi usage <<<"$out" || fail "$p --help says no usage: $out"
 done
 
-note "the scripts find lib/hall-ini.sh beside them"
+note "the scripts find lib/hall-ini.sh beside them and bin/jiaohao-caller"
+unset JH_BIN_DIR # the installed layout, not a build tree, must answer
 "$P/lib/jiaohao/broker-config" --config "$P/share/jiaohao/hall.ini" --out "$T/broker" --run-as "$(id -un)" \
   >"$T/script.log" 2>&1 || fail "installed broker-config: $(cat "$T/script.log")"
 [ -s "$T/broker/mosquitto.conf" ] && [ -s "$T/broker/acl" ] || fail "installed broker-config wrote no config"
@@ -131,6 +134,12 @@ cp -r "$P/lib/jiaohao" "$T/nolib"
 rm -r "$T/nolib/lib"
 ! "$T/nolib/broker-config" --config "$P/share/jiaohao/hall.ini" --out "$T/broker2" --run-as "$(id -un)" \
   >/dev/null 2>&1 || fail "control: broker-config ran without lib/hall-ini.sh"
+mkdir -p "$T/nobin/lib"
+cp -r "$P/lib/jiaohao" "$T/nobin/lib/jiaohao"
+! "$T/nobin/lib/jiaohao/broker-config" --config "$P/share/jiaohao/hall.ini" --out "$T/broker3" --run-as "$(id -un)" \
+  >/dev/null 2>"$T/script.log" || fail "control: broker-config ran without bin/jiaohao-caller"
+grep -qF "no jiaohao-caller at $T/nobin/bin/jiaohao-caller" "$T/script.log" ||
+  fail "broker-config without bin/ did not say where it looked: $(cat "$T/script.log")"
 
 note "jiaohao-display finds the installed voice clips"
 hall_for_board "$P"

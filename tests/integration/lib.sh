@@ -6,7 +6,8 @@
 # mosquitto_pub/mosquitto_sub and jq. Everything is removed by an EXIT trap,
 # including processes, so a failing test leaves nothing behind.
 #
-# Environment: JH_BIN_DIR (where jiaohao-caller is), JH_SOURCE_DIR (the repo),
+# Environment: JH_BIN_DIR (where jiaohao-caller is; exported, so the scripts use the
+# same one: scripts/lib/hall-ini.sh), JH_SOURCE_DIR (the repo),
 # JH_BROKER_PLUGIN (the broker's client-id guard; default: lib/ of the build
 # JH_BIN_DIR belongs to, so an ASan build tests its own, unsanitized, copy).
 #
@@ -16,6 +17,7 @@ set -euo pipefail
 
 : "${JH_SOURCE_DIR:=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
 : "${JH_BIN_DIR:=$JH_SOURCE_DIR/build/bin}"
+export JH_BIN_DIR # scripts/broker-config & co. read the hall config with its jiaohao-caller
 CALLER_BIN="$JH_BIN_DIR/jiaohao-caller"
 : "${JH_BROKER_PLUGIN:=$(dirname "$JH_BIN_DIR")/lib/jh_broker_guard.so}"
 export JH_BROKER_PLUGIN # scripts/broker-config, also when a test runs scripts that run it

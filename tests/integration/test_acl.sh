@@ -84,10 +84,14 @@ pub c01 counter/c01/cmd '{"id":"c01-after","op":"logout","reply_to":"c01"}' || f
 note "broker-config refuses bad input"
 if bash "$JH_SOURCE_DIR/scripts/broker-config" --config "$CONF" 2>/dev/null; then fail "no --out accepted"; fi
 if bash "$JH_SOURCE_DIR/scripts/broker-config" --config "$CONF" --out "$T/x" --port 70000 2>/dev/null; then fail "bad port accepted"; fi
-printf '[hall]\nsite = Bad_Site\n[counter c01]\n' > "$T/bad.ini"
-if bash "$JH_SOURCE_DIR/scripts/broker-config" --config "$T/bad.ini" --out "$T/x" 2>/dev/null; then fail "bad site accepted"; fi
-printf '[hall]\nsite = ok\n[counter admin]\n' > "$T/bad.ini"
-if bash "$JH_SOURCE_DIR/scripts/broker-config" --config "$T/bad.ini" --out "$T/x" 2>/dev/null; then fail "reserved id accepted"; fi
+# The hall as it is but for one fault each, so that fault is what is refused, naming its line.
+sed 's/^site = .*/site = Bad_Site/' "$CONF" > "$T/bad.ini"
+if err=$(bash "$JH_SOURCE_DIR/scripts/broker-config" --config "$T/bad.ini" --out "$T/x" 2>&1); then fail "bad site accepted"; fi
+grep -qF "$T/bad.ini:2: [hall] site: 'Bad_Site'" <<<"$err" || fail "unclear refusal of a bad site: $err"
+sed 's/^\[counter c02\]/[counter admin]/' "$CONF" > "$T/bad.ini"
+if err=$(bash "$JH_SOURCE_DIR/scripts/broker-config" --config "$T/bad.ini" --out "$T/x" 2>&1); then fail "reserved id accepted"; fi
+grep -qF "$T/bad.ini:$(grep -n -m 1 -xF '[counter admin]' "$T/bad.ini" | cut -d: -f1): [counter admin]: 'admin' is a reserved broker user name" <<<"$err" ||
+  fail "unclear refusal of a reserved id: $err"
 
 note "broker-config loads the client-id plugin, and writes nothing without it"
 grep -qx "plugin $JH_BROKER_PLUGIN" "$BROKER_DIR/mosquitto.conf" || fail "no plugin line for $JH_BROKER_PLUGIN"

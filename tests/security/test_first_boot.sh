@@ -6,8 +6,8 @@
 # hall CA and the TLS listener. Checked: modes (600 keys and passwords, 700
 # directories) and owners; the account can read its passwords and cannot read
 # the CA key; a password already on disk before the first run is kept; and the
-# second run changes no secret (same passwords, CA, server key). Bad input
-# gives one line and exit 2. Needs root (accounts, chown): otherwise SKIP (77).
+# second run changes no secret (same passwords, CA, server key). Bad input,
+# a broken hall config included, gives one line and exit 2. Needs root (accounts, chown): otherwise SKIP (77).
 set -euo pipefail
 if [ "$(id -u)" -ne 0 ] || ! command -v useradd >/dev/null || ! command -v runuser >/dev/null; then
   echo "SKIP: needs root, useradd and runuser"
@@ -98,4 +98,10 @@ bad "cannot read" --root "$ROOT" --config "$T/none.ini" --user "$FB_USER"
 bad "not a directory" --root "$T/nowhere"
 bad "unknown argument" --frobnicate
 bad "bad --user" --root "$ROOT" --user 'Bad User'
+# A broken hall config: jiaohao-caller's one line naming the file and line, before anything is made.
+sed 's/^target_minutes = 15$/target_minutes = 0/' "$ROOT/etc/jiaohao/hall.ini" > "$T/broken.ini"
+line=$(grep -n -m 1 '^target_minutes = 0$' "$T/broken.ini" | cut -d: -f1)
+mkdir "$T/root2"
+bad "$T/broken.ini:$line: [service A] target_minutes: '0'" --root "$T/root2" --config "$T/broken.ini" --user "$FB_USER"
+[ -z "$(ls -A "$T/root2")" ] || fail "first-boot wrote into its root from a broken hall config"
 note "PASS"

@@ -1,5 +1,6 @@
 /*
- * test_config — the hall INI reader and schema of common/config/hall_config.c.
+ * test_config — the hall INI reader and schema (common/config: ini_reader.c, hall_keys.c,
+ * hall_checks.c).
  *
  * The shipped assets/hall.ini must load with the expected contents. Every class
  * of broken config is provoked from one small valid hall (BASE below) by
