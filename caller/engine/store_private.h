@@ -127,6 +127,9 @@ extern const store_statement store_statements[Q_COUNT]; /* store_sql.c */
 /* Pragmas, schema, hall row and migrations: a file of any version ready for
  * the statements (store_schema.c). */
 int store_schema_setup(jh_store *st, int day);
+extern const char store_schema_version_sql[]; /* one value: the file's schema version */
+/* Reads the row of Q_HALL_GET (store_tickets.c). */
+void store_hall_read(sqlite3_stmt *s, jh_hall_row *h);
 
 /* ---- helpers over the sqlite API (ticket_store.c) ---- */
 

@@ -157,11 +157,12 @@ static int init_hall_row(jh_store *st, int day)
     return rc == SQLITE_DONE ? 0 : store_fail(st, "init hall");
 }
 
+const char store_schema_version_sql[] = "SELECT schema_version FROM hall WHERE id = 1";
+
 static int schema_version(jh_store *st, int *version)
 {
     sqlite3_stmt *s;
-    if (sqlite3_prepare_v2(st->db, "SELECT schema_version FROM hall WHERE id = 1", -1, &s, NULL) !=
-        SQLITE_OK)
+    if (sqlite3_prepare_v2(st->db, store_schema_version_sql, -1, &s, NULL) != SQLITE_OK)
         return store_fail(st, "schema version");
     int rc = sqlite3_step(s);
     *version = rc == SQLITE_ROW ? sqlite3_column_int(s, 0) : 0;

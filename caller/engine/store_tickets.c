@@ -13,6 +13,14 @@
 
 /* ---- hall row ---- */
 
+void store_hall_read(sqlite3_stmt *s, jh_hall_row *h)
+{
+    h->day = sqlite3_column_int(s, 0);
+    h->open = sqlite3_column_int(s, 1);
+    store_col_text(s, 2, h->notice, sizeof h->notice);
+    h->seq = sqlite3_column_int64(s, 3);
+}
+
 int jh_store_hall_get(jh_store *st, jh_hall_row *h)
 {
     store_stmt(st, Q_HALL_GET);
@@ -21,12 +29,8 @@ int jh_store_hall_get(jh_store *st, jh_hall_row *h)
         snprintf(st->err, sizeof st->err, "hall row missing");
     if (rc <= 0)
         return -1;
-    sqlite3_stmt *s = st->q[Q_HALL_GET];
-    h->day = sqlite3_column_int(s, 0);
-    h->open = sqlite3_column_int(s, 1);
-    store_col_text(s, 2, h->notice, sizeof h->notice);
-    h->seq = sqlite3_column_int64(s, 3);
-    sqlite3_reset(s);
+    store_hall_read(st->q[Q_HALL_GET], h);
+    sqlite3_reset(st->q[Q_HALL_GET]);
     return 0;
 }
 
