@@ -5,37 +5,40 @@
  * the same transactions that change the tickets, so the hall's live figures
  * and the rating rule never scan the history.
  */
+#include <stddef.h>
 #include <string.h>
 
 #include "store_private.h"
 
+/* The figures of jh_day_stats in the order of STATS_COLS after `day` (store_sql.c),
+ * which is also the order of the struct: add binds them, get reads them. */
+#define F(field) offsetof(jh_day_stats, field)
+static const size_t figures[] = {
+    F(issued), F(issued_green), F(called), F(wait_sum_s), F(wait_max_s), F(served),
+    F(served_green), F(service_sum_s), F(overruns), F(no_shows), F(voided), F(expired),
+    F(ratings), F(ratings_flagged), F(satisfied), F(alerts_wait), F(alerts_overrun)};
+#undef F
+#define N_FIGURES (int)(sizeof figures / sizeof figures[0])
+
 int jh_store_stats_add(jh_store *st, int day, const jh_day_stats *d)
 {
     sqlite3_stmt *s = store_stmt(st, Q_STATS_ADD);
-    const int64_t v[] = {d->issued, d->issued_green, d->called, d->wait_sum_s, d->wait_max_s,
-                         d->served, d->served_green, d->service_sum_s, d->overruns, d->no_shows,
-                         d->voided, d->expired, d->ratings, d->ratings_flagged, d->satisfied,
-                         d->alerts_wait, d->alerts_overrun};
     sqlite3_bind_int(s, 1, day);
-    for (size_t i = 0; i < sizeof v / sizeof v[0]; i++)
-        sqlite3_bind_int64(s, (int)i + 2, v[i]);
+    for (int i = 0; i < N_FIGURES; i++)
+        sqlite3_bind_int64(s, i + 2, *(const int64_t *)((const char *)d + figures[i]));
     return store_exec_done(st, Q_STATS_ADD, "day figures");
 }
 
 int jh_store_stats_get(jh_store *st, int day, jh_day_stats *d)
 {
     sqlite3_stmt *s = store_stmt(st, Q_STATS_GET);
-    int64_t *f[] = {&d->issued, &d->issued_green, &d->called, &d->wait_sum_s, &d->wait_max_s,
-                    &d->served, &d->served_green, &d->service_sum_s, &d->overruns, &d->no_shows,
-                    &d->voided, &d->expired, &d->ratings, &d->ratings_flagged, &d->satisfied,
-                    &d->alerts_wait, &d->alerts_overrun};
     memset(d, 0, sizeof *d);
     sqlite3_bind_int(s, 1, day);
     int rc = store_step_row(st, Q_STATS_GET, "day figures");
     if (rc <= 0)
         return rc;
-    for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
-        *f[i] = sqlite3_column_int64(s, (int)i + 1);
+    for (int i = 0; i < N_FIGURES; i++)
+        *(int64_t *)((char *)d + figures[i]) = sqlite3_column_int64(s, i + 1);
     sqlite3_reset(s);
     return 0;
 }
