@@ -6,7 +6,9 @@
  * on it, all as prepared statements. It knows rows, not rules: which ticket
  * to call, when a day ends or what a refusal says is engine.c's business.
  * The engine brackets each command in jh_store_begin()/commit(), so every
- * write here joins that one transaction.
+ * write here joins that one transaction. This header is the engine's side;
+ * the reports and the fault suite read a store through store_read.h and
+ * judge one through store_audit.h, with the same rows and column tables.
  *
  * Queue lookups go through partial indexes on the waiting tickets only, and
  * waiting counts are kept as counters in the numbering rows, so the cost of
@@ -141,6 +143,29 @@ typedef struct {
     int64_t at;
 } jh_call_row;
 
+/* One row of the pause log and of the login log (tables pauses, sessions),
+ * as the reports read them. An open pause or login has its end at 0. */
+typedef struct {
+    int64_t id;
+    int day;
+    char counter[JH_ID_LEN];
+    char staff_id[JH_ID_LEN];
+    char reason[JH_TEXT_LEN];
+    char message[JH_LONG_TEXT_LEN];
+    int64_t started_at;
+    int64_t ended_at;
+} jh_pause_log;
+
+typedef struct {
+    int64_t id;
+    int day;
+    char counter[JH_ID_LEN];
+    char staff_id[JH_ID_LEN];
+    char staff_name[JH_TEXT_LEN];
+    int64_t login_at;
+    int64_t logout_at;
+} jh_session_log;
+
 /* Opens or creates the store (WAL, synchronous=FULL). `day` initialises a new file. */
 jh_store *jh_store_open(const char *path, int day, char *err, size_t errlen);
 void jh_store_close(jh_store *st);
@@ -208,12 +233,12 @@ int jh_store_stats_get(jh_store *st, int day, jh_day_stats *d);
 int jh_store_wait_hist_add(jh_store *st, int day, int wait_s);
 /* counts[JH_WAIT_BUCKETS] receives the day's first-call waits per bucket. */
 int jh_store_wait_hist_get(jh_store *st, int day, int *counts);
-/* Waiting tickets (any day) queued at or before `queued_before` that have had no
- * long-wait alert, oldest first, at most max. */
 /* Ratings per (day, counter, score): add one; read the day's counts at every
  * counter but `counter`, others[1..5] ([0] unused). */
 int jh_store_score_add(jh_store *st, int day, const char *counter, int score);
 int jh_store_scores_others(jh_store *st, int day, const char *counter, int64_t others[6]);
+/* Waiting tickets (any day) queued at or before `queued_before` that have had no
+ * long-wait alert, oldest first, at most max. */
 int jh_store_wait_due(jh_store *st, int64_t queued_before, jh_queue_head *rows, int max, int *n);
 
 /* Counters. A row exists for every configured counter (ensure at open). */

@@ -1,124 +1,106 @@
 /*
- * report_query — the reports' SQL, read-only (see report_query.h).
+ * report_query — a report's rows, read from the store (see report_query.h).
  *
- * Every query is bound to the period's first and last business day and
- * filters on `day`, which the tickets table indexes through UNIQUE(day, label).
+ * The queries are the store's (store_read.h): this file opens the reader,
+ * keeps the three walks inside one read transaction and turns each store
+ * row into what report_model takes.
  */
 #include "report_query.h"
 
-#include <sqlite3.h>
 #include <stdio.h>
 #include <unistd.h>
 
-static const char tickets_sql[] =
-    "SELECT day, label, service, status, counter, staff_id, rating_flags, priority,"
-    " issued_at, called_at, last_called_at, finished_at, service_s, rating, rated_at,"
-    " rating_suspicious FROM tickets WHERE day BETWEEN ?1 AND ?2 ORDER BY id";
-static const char pauses_sql[] =
-    "SELECT day, counter, staff_id, reason, started_at, ended_at FROM pauses"
-    " WHERE day BETWEEN ?1 AND ?2 ORDER BY id";
-static const char sessions_sql[] =
-    "SELECT day, counter, staff_id, staff_name, login_at, logout_at FROM sessions"
-    " WHERE day BETWEEN ?1 AND ?2 ORDER BY id";
+#include "store_read.h"
 
-typedef int (*row_fn)(jh_report *r, sqlite3_stmt *s);
+/* Where the walks deliver; oom is set when report_model ran out of memory. */
+typedef struct {
+    jh_report *r;
+    int oom;
+} load;
 
-static const char *text(sqlite3_stmt *s, int col)
+static int added(load *l, int rc)
 {
-    const unsigned char *t = sqlite3_column_text(s, col);
-    return t ? (const char *)t : "";
+    if (rc < 0)
+        l->oom = 1;
+    return rc;
 }
 
-static int ticket_row(jh_report *r, sqlite3_stmt *s)
+static int ticket_row(void *ctx, const jh_ticket *t)
 {
-    jh_report_ticket t = {
-        .day = sqlite3_column_int(s, 0),
-        .label = text(s, 1),
-        .service = text(s, 2),
-        .status = text(s, 3),
-        .counter = text(s, 4),
-        .staff_id = text(s, 5),
-        .rating_flags = text(s, 6),
-        .priority = sqlite3_column_int(s, 7),
-        .issued_at = sqlite3_column_int64(s, 8),
-        .called_at = sqlite3_column_int64(s, 9),
-        .last_called_at = sqlite3_column_int64(s, 10),
-        .finished_at = sqlite3_column_int64(s, 11),
-        .service_s = sqlite3_column_int(s, 12),
-        .rating = sqlite3_column_int(s, 13),
-        .rated_at = sqlite3_column_int64(s, 14),
-        .suspicious = sqlite3_column_int(s, 15),
+    load *l = ctx;
+    jh_report_ticket rt = {
+        .day = t->day,
+        .label = t->label,
+        .service = t->service,
+        .status = jh_ticket_status_name(t->status),
+        .counter = t->counter,
+        .staff_id = t->staff_id,
+        .rating_flags = t->rating_flags,
+        .priority = t->priority,
+        .issued_at = t->issued_at,
+        .called_at = t->called_at,
+        .last_called_at = t->last_called_at,
+        .finished_at = t->finished_at,
+        .service_s = t->service_s,
+        .rating = t->rating,
+        .rated_at = t->rated_at,
+        .suspicious = t->rating_suspicious,
     };
-    return jh_report_add_ticket(r, &t);
+    return added(l, jh_report_add_ticket(l->r, &rt));
 }
 
-static int pause_row(jh_report *r, sqlite3_stmt *s)
+static int pause_row(void *ctx, const jh_pause_log *p)
 {
-    return jh_report_add_pause(r, sqlite3_column_int(s, 0), text(s, 1), text(s, 2), text(s, 3),
-                               sqlite3_column_int64(s, 4), sqlite3_column_int64(s, 5));
+    load *l = ctx;
+    return added(l, jh_report_add_pause(l->r, p->day, p->counter, p->staff_id, p->reason,
+                                        p->started_at, p->ended_at));
 }
 
-static int session_row(jh_report *r, sqlite3_stmt *s)
+static int session_row(void *ctx, const jh_session_log *s)
 {
-    return jh_report_add_session(r, sqlite3_column_int(s, 0), text(s, 1), text(s, 2), text(s, 3),
-                                 sqlite3_column_int64(s, 4), sqlite3_column_int64(s, 5));
+    load *l = ctx;
+    return added(l, jh_report_add_session(l->r, s->day, s->counter, s->staff_id, s->staff_name,
+                                          s->login_at, s->logout_at));
 }
 
-/* Runs one period query, feeding each row to fn. */
-static int each_row(sqlite3 *db, jh_report *r, const char *sql, row_fn fn, char *err, size_t errlen)
+static int read_all(jh_store_reader *rd, jh_report *r, char *err, size_t errlen)
 {
-    sqlite3_stmt *s = NULL;
-    int rc = sqlite3_prepare_v2(db, sql, -1, &s, NULL);
-    if (rc == SQLITE_OK) {
-        sqlite3_bind_int(s, 1, r->period.first_day);
-        sqlite3_bind_int(s, 2, r->period.last_day);
-        while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-            if (fn(r, s) < 0) {
-                sqlite3_finalize(s);
-                snprintf(err, errlen, "out of memory");
-                return -1;
-            }
-    }
-    if (rc != SQLITE_DONE)
-        snprintf(err, errlen, "reading the store: %s", sqlite3_errmsg(db));
-    sqlite3_finalize(s);
-    return rc == SQLITE_DONE ? 0 : -1;
-}
-
-static int read_all(sqlite3 *db, jh_report *r, char *err, size_t errlen)
-{
+    load l = {r, 0};
+    int first = r->period.first_day, last = r->period.last_day;
     /* one read transaction: tickets, pauses and logins as of the same commit */
-    if (sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
-        snprintf(err, errlen, "reading the store: %s", sqlite3_errmsg(db));
+    if (jh_reader_begin(rd) < 0) {
+        snprintf(err, errlen, "reading the store: %s", jh_reader_errmsg(rd));
         return -1;
     }
-    int rc = each_row(db, r, tickets_sql, ticket_row, err, errlen) < 0 ||
-                     each_row(db, r, pauses_sql, pause_row, err, errlen) < 0 ||
-                     each_row(db, r, sessions_sql, session_row, err, errlen) < 0
+    int rc = jh_reader_tickets(rd, first, last, ticket_row, &l) < 0 ||
+                     jh_reader_pauses(rd, first, last, pause_row, &l) < 0 ||
+                     jh_reader_sessions(rd, first, last, session_row, &l) < 0
                  ? -1
                  : 0;
-    sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+    jh_reader_end(rd);
+    if (rc < 0 && l.oom)
+        snprintf(err, errlen, "out of memory");
+    else if (rc < 0)
+        snprintf(err, errlen, "reading the store: %s", jh_reader_errmsg(rd));
     return rc;
 }
 
 int jh_report_load(jh_report *r, const char *db_path, char *err, size_t errlen)
 {
-    sqlite3 *db = NULL;
+    char why[256];
     /* sqlite would report a missing file only as "unable to open database file" */
     if (access(db_path, R_OK) != 0) {
         snprintf(err, errlen, "%s: no store there (is --data/--db right?)", db_path);
         return -1;
     }
-    if (sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
-        snprintf(err, errlen, "%s: %s", db_path, db ? sqlite3_errmsg(db) : "cannot open");
-        sqlite3_close(db);
+    jh_store_reader *rd = jh_reader_open(db_path, 0, 5000, why, sizeof why);
+    if (!rd) {
+        snprintf(err, errlen, "%s: %s", db_path, why);
         return -1;
     }
-    sqlite3_busy_timeout(db, 5000);
-    int rc = read_all(db, r, err, errlen);
-    sqlite3_close(db);
+    int rc = read_all(rd, r, err, errlen);
+    jh_reader_close(rd);
     if (rc < 0) {
-        char why[256];
         snprintf(why, sizeof why, "%s", err);
         snprintf(err, errlen, "%s: %s", db_path, why);
     }

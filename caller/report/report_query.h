@@ -1,11 +1,12 @@
 /*
  * report_query — reads a report's rows from the caller's SQLite store.
  *
- * Owns the SQL of the reports and nothing else: it opens the store read-only
- * (the caller may be writing at the same moment; WAL lets both proceed), reads
- * the period's tickets, pauses and logins inside one read transaction, so all
- * three come from the same instant, and hands each row to report_model.
- * The schema is ticket_store.c's; docs/reports.md lists the columns used.
+ * Owns how a report reads the store and nothing else: it opens the store
+ * read-only (the caller may be writing at the same moment; WAL lets both
+ * proceed), reads the period's tickets, pauses and logins inside one read
+ * transaction, so all three come from the same instant, and hands each row
+ * to report_model. The queries, like the schema, are the store's own
+ * (caller/engine/store_read.h); docs/reports.md lists the columns used.
  */
 #ifndef JH_REPORT_QUERY_H
 #define JH_REPORT_QUERY_H
