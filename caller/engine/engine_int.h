@@ -26,8 +26,6 @@
 #include "ewt.h"
 #include "ticket_store.h"
 
-#define ENG_TOO_FAST_MS 1000 /* a rating this soon after finish was not the visitor's */
-
 struct jh_engine {
     const jh_hall_config *cfg;
     jh_store *st;

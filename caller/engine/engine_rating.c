@@ -14,6 +14,8 @@
 
 #include "rating_rule.h"
 
+#define TOO_FAST_MS 1000 /* a rating this soon after finish was not the visitor's */
+
 /* The ticket a rating at counter c is about. 1 = found. */
 static int rating_target(eng_op *x, const jh_counter_row *c, jh_ticket *t)
 {
@@ -61,7 +63,7 @@ static int rating_flags(eng_op *x, jh_counter_row *c, jh_ticket *t, jh_event_pay
     c->last_score = score;
     if (x->cmd->rate_source == JH_RATE_SRC_STAFF_KEYPAD)
         add_flag(ev, JH_FLAG_STAFF_KEYPAD);
-    if (x->now - t->finished_at < ENG_TOO_FAST_MS)
+    if (x->now - t->finished_at < TOO_FAST_MS)
         add_flag(ev, JH_FLAG_TOO_FAST);
     if (jh_rating_run_suspicious(score, c->score_run, others))
         add_flag(ev, JH_FLAG_IDENTICAL_RUN);
