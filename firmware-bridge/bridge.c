@@ -28,6 +28,7 @@
 #include <string.h>
 
 #include "hall_time.h"
+#include "wire_keys.h"
 
 #define BEEP_NEWCOMER_COUNT 2   /* someone joined an empty queue: two short beeps */
 #define BEEP_NEWCOMER_10MS 10
@@ -495,16 +496,16 @@ static void show_counter(jh_bridge *b, int ci)
     const jh_bridge_device *d = device_of_counter(b, b->hall->counters[ci].id, BUS_DEV_KEYPAD);
     if (!d || !v->status[0])
         return;
-    uint8_t leds = strcmp(v->status, "serving") == 0 ? BUS_LED_SERVING
-                   : strcmp(v->status, "idle") == 0  ? BUS_LED_IDLE
-                   : strcmp(v->status, "paused") == 0 ? BUS_LED_PAUSED
-                                                      : 0;
+    uint8_t leds = strcmp(v->status, JH_STATUS_SERVING) == 0  ? BUS_LED_SERVING
+                   : strcmp(v->status, JH_STATUS_IDLE) == 0   ? BUS_LED_IDLE
+                   : strcmp(v->status, JH_STATUS_PAUSED) == 0 ? BUS_LED_PAUSED
+                                                              : 0;
     if (queue_empty(b, ci))
         leds |= BUS_LED_QUEUE_EMPTY;
-    const char *text = v->ticket[0]                          ? v->ticket
-                       : strcmp(v->status, "paused") == 0    ? "PAUSE"
-                       : strcmp(v->status, "closed") == 0    ? "CLOSED"
-                                                             : "---";
+    const char *text = v->ticket[0]                                ? v->ticket
+                       : strcmp(v->status, JH_STATUS_PAUSED) == 0 ? "PAUSE"
+                       : strcmp(v->status, JH_STATUS_CLOSED) == 0 ? "CLOSED"
+                                                                  : "---";
     bm_set_leds(b->bus, (uint8_t)d->addr, leds);
     if (bm_set_display(b->bus, (uint8_t)d->addr, text) < 0)
         notice(b, JH_LOG_WARN, "keypad %d (counter %s) cannot show '%s' (12 printable ASCII at most)",
@@ -522,8 +523,8 @@ static int on_counter_state(jh_bridge *b, const char *id, const cJSON *o)
     int ci = counter_index(b, id);
     if (ci < 0)
         return 0;
-    const char *status = str_field(o, "status");
-    const cJSON *t = cJSON_GetObjectItemCaseSensitive(o, "ticket");
+    const char *status = str_field(o, JH_KEY_STATUS);
+    const cJSON *t = cJSON_GetObjectItemCaseSensitive(o, JH_KEY_TICKET);
     if (!status || strlen(status) >= sizeof b->counters[ci].status ||
         !(cJSON_IsNull(t) || (cJSON_IsString(t) && strlen(t->valuestring) < JH_ID_LEN)))
         return -1;
@@ -550,7 +551,7 @@ static int on_service_state(jh_bridge *b, const char *code, const cJSON *o)
     int si = jh_config_service_index(b->hall, code);
     if (si < 0)
         return 0;
-    const cJSON *w = cJSON_GetObjectItemCaseSensitive(o, "waiting");
+    const cJSON *w = cJSON_GetObjectItemCaseSensitive(o, JH_KEY_WAITING);
     if (!cJSON_IsNumber(w) || w->valuedouble < 0 || w->valuedouble > 1e6)
         return -1;
     int before = b->waiting[si];
@@ -564,7 +565,7 @@ static int on_service_state(jh_bridge *b, const char *code, const cJSON *o)
 
 static int on_finished(jh_bridge *b, const cJSON *o)
 {
-    const char *counter = str_field(o, "counter"), *ticket = str_field(o, "ticket");
+    const char *counter = str_field(o, JH_KEY_COUNTER), *ticket = str_field(o, JH_KEY_TICKET);
     if (!counter || !ticket)
         return -1;
     const jh_bridge_device *pad = device_of_counter(b, counter, BUS_DEV_RATING_PAD);
@@ -581,11 +582,11 @@ static int on_finished(jh_bridge *b, const cJSON *o)
  */
 static int on_reply(jh_bridge *b, const cJSON *o)
 {
-    const char *id = str_field(o, "id");
-    const cJSON *ok = cJSON_GetObjectItemCaseSensitive(o, "ok");
+    const char *id = str_field(o, JH_KEY_ID);
+    const cJSON *ok = cJSON_GetObjectItemCaseSensitive(o, JH_KEY_OK);
     if (!id || !cJSON_IsBool(ok))
         return -1;
-    const char *code = str_field(o, "error"), *msg = str_field(o, "message");
+    const char *code = str_field(o, JH_KEY_ERROR), *msg = str_field(o, JH_KEY_MESSAGE);
     int retry = cJSON_IsFalse(ok) && code && strcmp(code, "internal") == 0;
     answered(b, id, retry);
     size_t n = strlen(b->bc->id);

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "wire_keys.h"
+
 #define REASON_RESTARTED_PRINTING "kiosk restarted before the ticket was printed"
 #define REASON_RESTARTED_TAKE "kiosk restarted before the reply came"
 #define REASON_LATE "reply came after the kiosk gave up waiting"
@@ -275,15 +277,15 @@ int jh_flow_tick(jh_flow *f, int64_t now)
 /* The ticket an ok reply names, if any: even a reply we cannot fully read must be voided. */
 static const char *reply_ticket(const cJSON *o)
 {
-    const cJSON *t = cJSON_GetObjectItemCaseSensitive(o, "ticket");
+    const cJSON *t = cJSON_GetObjectItemCaseSensitive(o, JH_KEY_TICKET);
     return cJSON_IsString(t) && jh_valid_id(t->valuestring) ? t->valuestring : NULL;
 }
 
 static void take_reply(jh_flow *f, const cJSON *o, const char *payload, size_t len, int64_t now)
 {
-    const cJSON *code = cJSON_GetObjectItemCaseSensitive(o, "error");
+    const cJSON *code = cJSON_GetObjectItemCaseSensitive(o, JH_KEY_ERROR);
     char err[300];
-    if (cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(o, "ok"))) {
+    if (cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(o, JH_KEY_OK))) {
         snprintf(f->error_code, sizeof f->error_code, "%s", cJSON_IsString(code) ? code->valuestring : "?");
         jh_issued_ticket_from_reply(&f->ticket, payload, len, err, sizeof err); /* quotes the message */
         snprintf(f->detail, sizeof f->detail, "take %s: %s", f->take_id, err);
@@ -314,7 +316,7 @@ static jh_reply_kind late_reply(jh_flow *f, int i, const cJSON *o)
     char id[JH_CMD_ID_LEN];
     snprintf(id, sizeof id, "%s", f->takes[i].cmd_id);
     drop_take(f, i);
-    if (!cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, "ok")) || !t) {
+    if (!cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, JH_KEY_OK)) || !t) {
         snprintf(f->detail, sizeof f->detail, "late refusal of take %s ignored", id);
         return JH_REPLY_IGNORED;
     }
@@ -325,9 +327,9 @@ static jh_reply_kind late_reply(jh_flow *f, int i, const cJSON *o)
 
 static jh_reply_kind void_reply(jh_flow *f, int i, const cJSON *o)
 {
-    const cJSON *msg = cJSON_GetObjectItemCaseSensitive(o, "message");
-    const cJSON *code = cJSON_GetObjectItemCaseSensitive(o, "error");
-    int ok = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, "ok"));
+    const cJSON *msg = cJSON_GetObjectItemCaseSensitive(o, JH_KEY_MESSAGE);
+    const cJSON *code = cJSON_GetObjectItemCaseSensitive(o, JH_KEY_ERROR);
+    int ok = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, JH_KEY_OK));
     if (!ok && cJSON_IsString(code) && strcmp(code->valuestring, "internal") == 0) {
         /* The caller's store failed and applied nothing: the void still has to happen. */
         snprintf(f->detail, sizeof f->detail, "void of %s not applied by the caller (store failed): sending it again",
@@ -344,7 +346,7 @@ static jh_reply_kind void_reply(jh_flow *f, int i, const cJSON *o)
 jh_reply_kind jh_flow_reply(jh_flow *f, const char *payload, size_t len, int64_t now)
 {
     cJSON *o = cJSON_ParseWithLength(payload, len);
-    const cJSON *id = cJSON_GetObjectItemCaseSensitive(o, "id");
+    const cJSON *id = cJSON_GetObjectItemCaseSensitive(o, JH_KEY_ID);
     jh_reply_kind k = JH_REPLY_IGNORED;
     int changed = 0;
     if (!cJSON_IsObject(o) || !cJSON_IsString(id)) {

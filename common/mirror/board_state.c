@@ -8,118 +8,26 @@
 
 #include <cjson/cJSON.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
-#define TOPIC_ROOT "jh/v1/"
+#include "event_payload.h"
+#include "protocol.h"
+#include "state_payload.h"
 
-/* ---- text cleaning ---------------------------------------------------- */
+#define TOPIC_ROOT JH_TOPIC_ROOT "/"
 
-/* Length of the valid UTF-8 sequence at s (1..4), or 0 when it is not one. */
-static int utf8_seq_len(const unsigned char *s)
-{
-    unsigned c = s[0];
-    int n;
-    unsigned cp;
-    if (c < 0x80)
-        return 1;
-    if (c >= 0xC2 && c <= 0xDF) {
-        n = 2;
-        cp = c & 0x1F;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        n = 3;
-        cp = c & 0x0F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        n = 4;
-        cp = c & 0x07;
-    } else {
-        return 0;
-    }
-    for (int i = 1; i < n; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-        cp = (cp << 6) | (s[i] & 0x3F);
-    }
-    /* overlong forms, surrogates and beyond U+10FFFF are not text */
-    if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-        (cp >= 0xD800 && cp <= 0xDFFF))
-        return 0;
-    return n;
-}
-
-void jh_board_clean_text(char *dst, size_t dstlen, const char *src)
-{
-    size_t o = 0;
-    if (dstlen == 0)
-        return;
-    for (const unsigned char *s = (const unsigned char *)(src ? src : ""); *s && o + 1 < dstlen;) {
-        int n = utf8_seq_len(s);
-        if (n == 0) { /* a stray byte becomes '?' rather than garbage on the board */
-            dst[o++] = '?';
-            s++;
-            continue;
-        }
-        if (n == 1 && (*s < 0x20 || *s == 0x7F)) { /* newlines, tabs: one line of text */
-            dst[o++] = ' ';
-            s++;
-            continue;
-        }
-        if (o + (size_t)n >= dstlen)
-            break; /* never cut a character in half */
-        memcpy(dst + o, s, (size_t)n);
-        o += (size_t)n;
-        s += n;
-    }
-    dst[o] = '\0';
-}
-
-/* ---- JSON field readers: wrong types count as missing ------------------ */
-
-static void get_str(const cJSON *o, const char *key, char *dst, size_t len)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-    if (cJSON_IsString(v) && v->valuestring)
-        jh_board_clean_text(dst, len, v->valuestring);
-    else if (cJSON_IsNumber(v)) /* a staff id or ticket sent as a number still shows */
-        snprintf(dst, len, "%.0f", v->valuedouble);
-}
-
-/* Integer field; `dflt` when missing, not a number, or out of int range. */
-static int get_int(const cJSON *o, const char *key, int dflt)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-    if (!cJSON_IsNumber(v) || !(v->valuedouble >= -2e9 && v->valuedouble <= 2e9))
-        return dflt;
-    return (int)v->valuedouble;
-}
-
-static int64_t get_seq(const cJSON *o)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, "seq");
-    if (!cJSON_IsNumber(v) || !(v->valuedouble >= 0 && v->valuedouble <= 9e15))
-        return -1;
-    return (int64_t)v->valuedouble;
-}
-
-static int get_bool(const cJSON *o, const char *key, int dflt)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-    if (cJSON_IsBool(v))
-        return cJSON_IsTrue(v) ? 1 : 0;
-    if (cJSON_IsNumber(v))
-        return v->valuedouble != 0;
-    return dflt;
-}
+/* Both sides hold text of the same size, already cleaned by the decoder. */
+static void copy(char *dst, size_t len, const char *src) { snprintf(dst, len, "%s", src); }
 
 /* ---- lookups ---------------------------------------------------------- */
 
-const char *jh_counter_status_name(jh_counter_status s)
+const char *jh_board_status_name(jh_counter_status s)
 {
     switch (s) {
-    case JH_COUNTER_SERVING: return "serving";
-    case JH_COUNTER_IDLE: return "idle";
-    case JH_COUNTER_PAUSED: return "paused";
-    case JH_COUNTER_CLOSED: return "closed";
+    case JH_COUNTER_SERVING: return JH_STATUS_SERVING;
+    case JH_COUNTER_IDLE: return JH_STATUS_IDLE;
+    case JH_COUNTER_PAUSED: return JH_STATUS_PAUSED;
+    case JH_COUNTER_CLOSED: return JH_STATUS_CLOSED;
     default: return "unknown";
     }
 }
@@ -127,7 +35,7 @@ const char *jh_counter_status_name(jh_counter_status s)
 static jh_counter_status parse_status(const char *s)
 {
     for (int i = JH_COUNTER_SERVING; i <= JH_COUNTER_CLOSED; i++)
-        if (strcmp(s, jh_counter_status_name((jh_counter_status)i)) == 0)
+        if (strcmp(s, jh_board_status_name((jh_counter_status)i)) == 0)
             return (jh_counter_status)i;
     return JH_COUNTER_UNKNOWN;
 }
@@ -222,25 +130,24 @@ static void counter_remove(jh_board *b, const char *id)
 
 static int apply_counter(jh_board *b, const char *id, const cJSON *o, char *err, size_t errlen)
 {
+    jh_counter_state s;
     jh_board_counter c;
-    char status[16] = "";
+    memset(&s, 0, sizeof s);
+    jh_counter_state_decode(o, &s);
     memset(&c, 0, sizeof c);
-    snprintf(c.id, sizeof c.id, "%s", id);
-    c.number = get_int(o, "number", 0);
-    if (c.number < 0)
-        c.number = 0;
-    get_str(o, "name", c.name, sizeof c.name);
-    get_str(o, "name_en", c.name_en, sizeof c.name_en);
-    get_str(o, "status", status, sizeof status);
-    c.status = parse_status(status);
-    get_str(o, "ticket", c.ticket, sizeof c.ticket);
-    get_str(o, "service", c.service, sizeof c.service);
-    get_str(o, "priority", c.priority, sizeof c.priority);
-    get_str(o, "staff_id", c.staff_id, sizeof c.staff_id);
-    get_str(o, "staff_name", c.staff_name, sizeof c.staff_name);
-    get_str(o, "message", c.message, sizeof c.message);
-    c.call_count = get_int(o, "call_count", 0);
-    c.overrun = get_bool(o, "overrun", 0);
+    copy(c.id, sizeof c.id, id); /* the topic's, not the payload's */
+    c.number = s.number > 0 ? s.number : 0;
+    copy(c.name, sizeof c.name, s.name);
+    copy(c.name_en, sizeof c.name_en, s.name_en);
+    c.status = parse_status(s.status);
+    copy(c.ticket, sizeof c.ticket, s.ticket);
+    copy(c.service, sizeof c.service, s.service);
+    copy(c.priority, sizeof c.priority, s.priority);
+    copy(c.staff_id, sizeof c.staff_id, s.staff_id);
+    copy(c.staff_name, sizeof c.staff_name, s.staff_name);
+    copy(c.message, sizeof c.message, s.message);
+    c.call_count = s.call_count;
+    c.overrun = s.overrun;
     return counter_store(b, &c, err, errlen);
 }
 
@@ -248,18 +155,22 @@ static int apply_counter(jh_board *b, const char *id, const cJSON *o, char *err,
 
 static int apply_service(jh_board *b, const char *code, const cJSON *o, char *err, size_t errlen)
 {
+    jh_service_state st;
     jh_board_service s;
+    memset(&st, 0, sizeof st);
+    st.open = st.waiting = st.waiting_priority = st.ewt_s = -1; /* unknown until said */
+    jh_service_state_decode(o, &st);
     memset(&s, 0, sizeof s);
-    snprintf(s.code, sizeof s.code, "%s", code);
-    get_str(o, "name", s.name, sizeof s.name);
-    get_str(o, "name_en", s.name_en, sizeof s.name_en);
-    s.open = get_bool(o, "open", -1);
-    get_str(o, "next_open", s.next_open, sizeof s.next_open);
-    s.waiting = get_int(o, "waiting", -1);
-    s.waiting_priority = get_int(o, "waiting_priority", -1);
-    s.ewt_s = get_int(o, "ewt_s", -1);
-    get_str(o, "next_ticket", s.next_ticket, sizeof s.next_ticket);
-    get_str(o, "last_called", s.last_called, sizeof s.last_called);
+    copy(s.code, sizeof s.code, code);
+    copy(s.name, sizeof s.name, st.name);
+    copy(s.name_en, sizeof s.name_en, st.name_en);
+    s.open = st.open;
+    copy(s.next_open, sizeof s.next_open, st.next_open);
+    s.waiting = st.waiting;
+    s.waiting_priority = st.waiting_priority;
+    s.ewt_s = st.ewt_s;
+    copy(s.next_ticket, sizeof s.next_ticket, st.next_ticket);
+    copy(s.last_called, sizeof s.last_called, st.last_called);
 
     int pos = 0;
     while (pos < b->n_services && strcmp(b->services[pos].code, code) < 0)
@@ -327,55 +238,61 @@ static void history_rebuild(jh_board *b, const jh_board_call *hall_list, int n_h
         list_push_front(b->history, &b->n_history, &b->recent[i]);
 }
 
-static void parse_call(const cJSON *o, jh_board_call *c)
+/* A call from state/hall's last_called: no seq (hall "seq" covers them all), no names. */
+static void hall_call(const jh_last_call *l, jh_board_call *c)
 {
     memset(c, 0, sizeof *c);
-    c->seq = get_seq(o);
-    get_str(o, "ticket", c->ticket, sizeof c->ticket);
-    get_str(o, "counter", c->counter, sizeof c->counter);
-    c->counter_number = get_int(o, "counter_number", 0);
-    if (c->counter_number < 0)
-        c->counter_number = 0;
-    get_str(o, "counter_name", c->counter_name, sizeof c->counter_name);
-    get_str(o, "counter_name_en", c->counter_name_en, sizeof c->counter_name_en);
-    get_str(o, "service", c->service, sizeof c->service);
-    get_str(o, "service_name", c->service_name, sizeof c->service_name);
-    get_str(o, "service_name_en", c->service_name_en, sizeof c->service_name_en);
-    get_str(o, "priority", c->priority, sizeof c->priority);
-    get_str(o, "staff_name", c->staff_name, sizeof c->staff_name);
-    get_str(o, "at", c->at, sizeof c->at);
+    c->seq = -1;
+    copy(c->ticket, sizeof c->ticket, l->ticket);
+    copy(c->counter, sizeof c->counter, l->counter);
+    c->counter_number = l->counter_number > 0 ? l->counter_number : 0;
+    copy(c->at, sizeof c->at, l->at);
 }
 
 static void apply_hall(jh_board *b, const cJSON *o)
 {
     jh_board_call list[JH_BOARD_MAX_HISTORY];
+    jh_hall_state h;
     int n = 0;
-    const cJSON *lc = cJSON_GetObjectItemCaseSensitive(o, "last_called");
-    const cJSON *it;
-    if (!cJSON_IsArray(lc))
-        lc = NULL;
-    cJSON_ArrayForEach(it, lc) {
-        if (n == JH_BOARD_MAX_HISTORY)
-            break;
-        if (!cJSON_IsObject(it))
-            continue;
-        parse_call(it, &list[n]);
-        list[n].seq = -1; /* entries carry no seq; hall "seq" covers them all */
-        if (list[n].ticket[0])
-            n++;
-    }
-    get_str(o, "name", b->name, sizeof b->name);
-    get_str(o, "name_en", b->name_en, sizeof b->name_en);
-    b->open = get_bool(o, "open", -1);
-    b->notice[0] = '\0';
-    get_str(o, "notice", b->notice, sizeof b->notice);
-    b->day = get_int(o, "day", 0);
-    b->hall_seq = get_seq(o);
+    memset(&h, 0, sizeof h);
+    copy(h.name, sizeof h.name, b->name); /* names a state leaves out stay as they were */
+    copy(h.name_en, sizeof h.name_en, b->name_en);
+    h.open = -1;
+    h.seq = -1;
+    jh_hall_state_decode(o, &h);
+    for (int i = 0; i < h.n_last_called && n < JH_BOARD_MAX_HISTORY; i++)
+        if (h.last_called[i].ticket[0])
+            hall_call(&h.last_called[i], &list[n++]);
+    copy(b->name, sizeof b->name, h.name);
+    copy(b->name_en, sizeof b->name_en, h.name_en);
+    b->open = h.open;
+    copy(b->notice, sizeof b->notice, h.notice);
+    b->day = h.day;
+    b->hall_seq = h.seq;
     b->have_hall = 1;
     history_rebuild(b, list, n);
 }
 
 /* ---- events ------------------------------------------------------------- */
+
+/* What a board shows and says of event/called or event/recalled. */
+static void event_call(const jh_event_payload *ev, jh_board_call *c)
+{
+    memset(c, 0, sizeof *c);
+    c->seq = ev->seq;
+    copy(c->ticket, sizeof c->ticket, ev->ticket);
+    copy(c->counter, sizeof c->counter, ev->counter);
+    c->counter_number = ev->counter_number > 0 ? ev->counter_number : 0;
+    copy(c->counter_name, sizeof c->counter_name, ev->counter_name);
+    copy(c->counter_name_en, sizeof c->counter_name_en, ev->counter_name_en);
+    copy(c->service, sizeof c->service, ev->service);
+    copy(c->service_name, sizeof c->service_name, ev->service_name);
+    copy(c->service_name_en, sizeof c->service_name_en, ev->service_name_en);
+    copy(c->priority, sizeof c->priority, ev->priority);
+    copy(c->staff_name, sizeof c->staff_name, ev->staff_name);
+    copy(c->at, sizeof c->at, ev->at);
+    c->recall = ev->kind == JH_EVENT_RECALLED;
+}
 
 /*
  * Duplicates are judged against event seqs only: the caller may publish
@@ -384,7 +301,11 @@ static void apply_hall(jh_board *b, const cJSON *o)
  */
 static void apply_event(jh_board *b, const char *kind, const cJSON *o, jh_board_update *up)
 {
-    int64_t seq = get_seq(o);
+    jh_event_payload ev;
+    memset(&ev, 0, sizeof ev);
+    ev.seq = -1;
+    int known = jh_event_decode(kind, o, &ev) == 0; /* seq is read for any kind */
+    int64_t seq = ev.seq;
     if (seq >= 0 && b->last_seq >= 0 && seq + 100 < b->last_seq) {
         up->seq_reset = 1; /* far behind: the caller's data was reset, not a late duplicate */
         b->last_seq = -1;
@@ -393,31 +314,34 @@ static void apply_event(jh_board *b, const char *kind, const cJSON *o, jh_board_
     if (seq >= 0 && b->last_seq >= 0 && seq <= b->last_seq) {
         up->kind = JH_UPDATE_DUPLICATE;
         up->got_seq = seq;
-        return;
-    }
-    if (seq >= 0) {
-        int64_t base = b->last_seq > b->hall_seq ? b->last_seq : b->hall_seq;
-        if (base >= 0 && seq > base + 1) {
-            up->gap = 1;
-            up->expected_seq = base + 1;
-            up->got_seq = seq;
+    } else {
+        if (seq >= 0) {
+            int64_t base = b->last_seq > b->hall_seq ? b->last_seq : b->hall_seq;
+            if (base >= 0 && seq > base + 1) {
+                up->gap = 1;
+                up->expected_seq = base + 1;
+                up->got_seq = seq;
+            }
+            b->last_seq = seq;
         }
-        b->last_seq = seq;
-    }
-    int recall = strcmp(kind, "recalled") == 0;
-    if (!recall && strcmp(kind, "called") != 0) {
         up->kind = JH_UPDATE_EVENT;
-        return;
+        /* a call without a ticket has nothing to show or say */
+        if (known && (ev.kind == JH_EVENT_CALLED || ev.kind == JH_EVENT_RECALLED) && ev.ticket[0]) {
+            event_call(&ev, &up->call);
+            up->kind = JH_UPDATE_CALL;
+            list_push_front(b->recent, &b->n_recent, &up->call);
+            list_push_front(b->history, &b->n_history, &up->call);
+        }
     }
-    parse_call(o, &up->call);
-    if (!up->call.ticket[0]) { /* nothing to show or say */
-        up->kind = JH_UPDATE_EVENT;
-        return;
-    }
-    up->call.recall = recall;
-    up->kind = JH_UPDATE_CALL;
-    list_push_front(b->recent, &b->n_recent, &up->call);
-    list_push_front(b->history, &b->n_history, &up->call);
+}
+
+/* status/caller "online" (written by the daemon's MQTT front, not a payload of ours). */
+static int caller_online(const cJSON *o)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, JH_KEY_ONLINE);
+    if (cJSON_IsBool(v))
+        return cJSON_IsTrue(v) ? 1 : 0;
+    return cJSON_IsNumber(v) && v->valuedouble != 0;
 }
 
 /* ---- dispatch ----------------------------------------------------------- */
@@ -462,7 +386,7 @@ static int apply_object(jh_board *b, const char *sfx, const cJSON *o, jh_board_u
     } else if (strcmp(sfx, "state/hall") == 0) {
         apply_hall(b, o);
     } else if (strcmp(sfx, "status/caller") == 0) {
-        b->caller_online = get_bool(o, "online", 0);
+        b->caller_online = caller_online(o);
     } else if ((id = leaf_id(sfx, "event/"))) {
         apply_event(b, id, o, up);
         if (up->kind != JH_UPDATE_CALL)

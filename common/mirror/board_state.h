@@ -11,9 +11,11 @@
  * The caller is the only owner of state, so the board never guesses: fields a
  * message lacks stay empty and are simply not drawn. A payload that is not a
  * JSON object, or a topic of another site, is refused with a message and leaves
- * the board exactly as it was. Strings are cleaned on the way in (valid UTF-8,
- * no control characters, cut at a character boundary) so the text renderer
- * never sees bytes it could choke on.
+ * the board exactly as it was. Payloads are read by the protocol's codec
+ * (state_payload.h, event_payload.h), the tables the caller writes them by;
+ * it cleans strings on the way in (valid UTF-8, no control characters, cut at
+ * a character boundary: utf8_text.h) so the text renderer never sees bytes it
+ * could choke on.
  */
 #ifndef JH_BOARD_STATE_H
 #define JH_BOARD_STATE_H
@@ -141,9 +143,7 @@ void jh_board_forget(jh_board *b);
 
 const jh_board_counter *jh_board_counter_find(const jh_board *b, const char *id);
 const jh_board_service *jh_board_service_find(const jh_board *b, const char *code);
-const char *jh_counter_status_name(jh_counter_status s);
-
-/* Copies src into dst as clean single-line UTF-8 (see above). Exposed for tests. */
-void jh_board_clean_text(char *dst, size_t dstlen, const char *src);
+/* The wire's word for a status (JH_STATUS_*), "unknown" for JH_COUNTER_UNKNOWN. */
+const char *jh_board_status_name(jh_counter_status s);
 
 #endif

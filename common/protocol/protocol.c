@@ -25,6 +25,8 @@
 #include <time.h>
 
 #include "hall_time.h"
+#include "utf8_text.h"
+#include "wire_keys.h"
 
 static const char *const op_names[JH_OP_COUNT] = {
     [JH_OP_UNKNOWN] = NULL,
@@ -101,31 +103,6 @@ static int fail(jh_error *err, const char *code, const char *fmt, ...)
 
 /* ---- stage 2: raw bytes ---- */
 
-/* Length of the UTF-8 sequence at p (at most n bytes), or 0 when invalid:
- * overlong forms, surrogates and code points above U+10FFFF are refused. */
-static size_t utf8_seq_len(const unsigned char *p, size_t n)
-{
-    unsigned c = p[0];
-    size_t len;
-    unsigned cp, min;
-    if (c < 0x80)
-        return 1;
-    if (c >= 0xc2 && c <= 0xdf) { len = 2; cp = c & 0x1f; min = 0x80; }
-    else if (c >= 0xe0 && c <= 0xef) { len = 3; cp = c & 0x0f; min = 0x800; }
-    else if (c >= 0xf0 && c <= 0xf4) { len = 4; cp = c & 0x07; min = 0x10000; }
-    else return 0;
-    if (len > n)
-        return 0;
-    for (size_t i = 1; i < len; i++) {
-        if ((p[i] & 0xc0) != 0x80)
-            return 0;
-        cp = (cp << 6) | (p[i] & 0x3f);
-    }
-    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-        return 0;
-    return len;
-}
-
 /* True when the 6 bytes at p are the escape \u0000 (any hex case). */
 static int is_nul_escape(const unsigned char *p, size_t n)
 {
@@ -139,7 +116,7 @@ static int check_bytes(const char *payload, size_t len, jh_error *err)
     for (size_t i = 0, n; i < len; i += n) {
         if (p[i] == 0)
             return fail(err, "bad-encoding", "NUL byte in payload%s", "");
-        n = utf8_seq_len(p + i, len - i);
+        n = jh_utf8_seq_len(p + i, len - i);
         if (n == 0)
             return fail(err, "bad-encoding", "payload is not valid UTF-8%s", "");
         if (escaped) /* the character after a backslash never opens or closes a string */
@@ -556,9 +533,9 @@ char *jh_reply_error_json(const char *id, const jh_error *err)
     char *out = NULL;
     cJSON *idv = id && id[0] ? cJSON_CreateString(id) : cJSON_CreateNull();
     if (idv) {
-        cJSON_AddItemToObject(o, "id", idv);
-        if (cJSON_AddFalseToObject(o, "ok") && cJSON_AddStringToObject(o, "error", err->code) &&
-            cJSON_AddStringToObject(o, "message", err->message))
+        cJSON_AddItemToObject(o, JH_KEY_ID, idv);
+        if (cJSON_AddFalseToObject(o, JH_KEY_OK) && cJSON_AddStringToObject(o, JH_KEY_ERROR, err->code) &&
+            cJSON_AddStringToObject(o, JH_KEY_MESSAGE, err->message))
             out = cJSON_PrintUnformatted(o);
     }
     cJSON_Delete(o);

@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "wire_keys.h"
+
 static int get_string(const cJSON *o, const char *key, char *dst, size_t len, char *err, size_t errlen)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
@@ -33,8 +35,8 @@ static int get_int(const cJSON *o, const char *key, int lo, int hi, int *dst, ch
 
 static int refusal(const cJSON *o, char *err, size_t errlen)
 {
-    const cJSON *code = cJSON_GetObjectItemCaseSensitive(o, "error");
-    const cJSON *msg = cJSON_GetObjectItemCaseSensitive(o, "message");
+    const cJSON *code = cJSON_GetObjectItemCaseSensitive(o, JH_KEY_ERROR);
+    const cJSON *msg = cJSON_GetObjectItemCaseSensitive(o, JH_KEY_MESSAGE);
     snprintf(err, errlen, "take refused: %s: %s", cJSON_IsString(code) ? code->valuestring : "?",
              cJSON_IsString(msg) ? msg->valuestring : "");
     return -1;
@@ -43,22 +45,22 @@ static int refusal(const cJSON *o, char *err, size_t errlen)
 static int fill(jh_issued_ticket *t, const cJSON *o, char *err, size_t errlen)
 {
     char prio[JH_ID_LEN] = "none";
-    if (cJSON_GetObjectItemCaseSensitive(o, "priority") &&
-        get_string(o, "priority", prio, sizeof prio, err, errlen) != 0)
+    if (cJSON_GetObjectItemCaseSensitive(o, JH_KEY_PRIORITY) &&
+        get_string(o, JH_KEY_PRIORITY, prio, sizeof prio, err, errlen) != 0)
         return -1;
     int p = jh_priority_parse(prio);
     if (p < 0)
         return snprintf(err, errlen, "take reply: unknown priority '%s'", prio), -1;
     t->priority = (jh_priority)p;
     t->ewt_s = -1;
-    if (cJSON_GetObjectItemCaseSensitive(o, "ewt_s") &&
-        get_int(o, "ewt_s", 0, 7 * 86400, &t->ewt_s, err, errlen) != 0)
+    if (cJSON_GetObjectItemCaseSensitive(o, JH_KEY_EWT_S) &&
+        get_int(o, JH_KEY_EWT_S, 0, 7 * 86400, &t->ewt_s, err, errlen) != 0)
         return -1;
-    if (get_string(o, "ticket", t->ticket, sizeof t->ticket, err, errlen) != 0 ||
-        get_string(o, "service", t->service, sizeof t->service, err, errlen) != 0 ||
-        get_string(o, "issued_at", t->issued_at, sizeof t->issued_at, err, errlen) != 0 ||
-        get_int(o, "ahead", 0, 1000000, &t->ahead, err, errlen) != 0 ||
-        get_int(o, "day", 19700101, 99991231, &t->day, err, errlen) != 0)
+    if (get_string(o, JH_KEY_TICKET, t->ticket, sizeof t->ticket, err, errlen) != 0 ||
+        get_string(o, JH_KEY_SERVICE, t->service, sizeof t->service, err, errlen) != 0 ||
+        get_string(o, JH_KEY_ISSUED_AT, t->issued_at, sizeof t->issued_at, err, errlen) != 0 ||
+        get_int(o, JH_KEY_AHEAD, 0, 1000000, &t->ahead, err, errlen) != 0 ||
+        get_int(o, JH_KEY_DAY, 19700101, 99991231, &t->day, err, errlen) != 0)
         return -1;
     return 0;
 }
@@ -72,7 +74,7 @@ int jh_issued_ticket_from_reply(jh_issued_ticket *t, const char *json, size_t le
         snprintf(err, errlen, "take reply: not a JSON object");
         return -1;
     }
-    const cJSON *ok = cJSON_GetObjectItemCaseSensitive(o, "ok");
+    const cJSON *ok = cJSON_GetObjectItemCaseSensitive(o, JH_KEY_OK);
     int rc = !cJSON_IsBool(ok) ? (snprintf(err, errlen, "take reply: \"ok\" is missing"), -1)
              : cJSON_IsFalse(ok) ? refusal(o, err, errlen)
                                  : fill(t, o, err, errlen);

@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "board_state.h"
+#include "utf8_text.h"
 
 #define P "jh/v1/hall-1/"
 
@@ -193,13 +194,13 @@ static void test_clean_text(void **state)
 {
     (void)state;
     char out[16];
-    jh_board_clean_text(out, sizeof out, "a\nb\tc");
+    jh_clean_text(out, sizeof out, "a\nb\tc");
     assert_string_equal(out, "a b c");
-    jh_board_clean_text(out, sizeof out, "x\xff\xc0\xafy");
+    jh_clean_text(out, sizeof out, "x\xff\xc0\xafy");
     assert_string_equal(out, "x???y");
-    jh_board_clean_text(out, sizeof out, "\xed\xa0\x80"); /* a UTF-16 surrogate is not text */
+    jh_clean_text(out, sizeof out, "\xed\xa0\x80"); /* a UTF-16 surrogate is not text */
     assert_string_equal(out, "???");
-    jh_board_clean_text(out, 8, "窗口窗口"); /* 12 bytes into 8: whole characters only */
+    jh_clean_text(out, 8, "窗口窗口"); /* 12 bytes into 8: whole characters only */
     assert_string_equal(out, "窗口");
 }
 
