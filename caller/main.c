@@ -35,7 +35,9 @@
 #include "sim_clock.h"
 #include "store_backup.h"
 
-#define JH_CALLER_VERSION "0.1.0"
+#ifndef JH_VERSION
+#error "JH_VERSION must be defined by the build (caller/CMakeLists.txt)"
+#endif
 #define PROG "jiaohao-caller"
 
 static volatile sig_atomic_t g_stop;
@@ -164,7 +166,7 @@ static int serve(const options *o, const jh_hall_config *cfg, const char *db_pat
         fprintf(stderr, PROG ": %s\n", err);
         return 1;
     }
-    jh_front *front = jh_front_new(cfg, engine, JH_CALLER_VERSION, err, sizeof err);
+    jh_front *front = jh_front_new(cfg, engine, JH_VERSION, err, sizeof err);
     if (!front || (o->sim_clock && simulate(o, engine, front, start) < 0)) {
         if (!front)
             fprintf(stderr, PROG ": %s\n", err);

@@ -1,39 +1,20 @@
 # image-base.sh — the Debian part of scripts/build-image (sourced, not run).
 #
-# Owns: which Debian packages the built programs need (from their DT_NEEDED
-# entries) and the Debian base: debootstrap plus apt in a chroot, with the mounts
-# that needs and their removal. scripts/build-image keeps the base between runs
-# while the package list and this file are the same.
+# Owns: the Debian base (debootstrap, then apt in a chroot: the box's own
+# packages and everything the Jiaohao package depends on), installing that
+# package into a copy of it with apt, and the mounts both need. scripts/build-image
+# keeps the base between runs while the package list, the Depends and this file
+# are the same.
 
-# image_needed_packages STAGE — the Debian packages (one a line) whose libraries the
-# ELF files under STAGE link against, as this build host's dpkg knows them. The host
-# is Debian 12 too, so the package names are the image's. libc6 is left out
-# (essential). Any library no package owns is an error, never a silent gap.
-image_needed_packages() {
-  local f lib owner libs=() pkgs=()
-  while IFS= read -r -d '' f; do
-    readelf -h "$f" >/dev/null 2>&1 || continue
-    mapfile -t -O "${#libs[@]}" libs < <(readelf -d "$f" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p')
-  done < <(find "$1" -type f -print0)
-  [ ${#libs[@]} -gt 0 ] || { echo "image-base: no ELF file under $1 links anything" >&2; return 1; }
-  for lib in $(printf '%s\n' "${libs[@]}" | LC_ALL=C sort -u); do
-    owner=$(dpkg -S "*/x86_64-linux-gnu/$lib" 2>/dev/null | head -n 1) ||
-      { echo "image-base: no Debian package on this host has $lib (scripts/deps)" >&2; return 1; }
-    [ -n "$owner" ] || { echo "image-base: no Debian package on this host has $lib (scripts/deps)" >&2; return 1; }
-    owner=${owner%%:*}
-    [ "$owner" = libc6 ] || pkgs+=("$owner")
-  done
-  printf '%s\n' "${pkgs[@]}" | LC_ALL=C sort -u
-}
-
-# image_unresolved_libs ROOTFS PREFIX — "file: library" for every library an ELF
-# file under ROOTFS/PREFIX needs and the root file system's own loader cannot find.
+# image_unresolved_libs ROOTFS PACKAGE — "file: library" for every library an ELF
+# file of PACKAGE (installed in ROOTFS) needs and the root's own loader cannot find.
 image_unresolved_libs() {
   local f
-  while IFS= read -r -d '' f; do
-    readelf -h "$f" >/dev/null 2>&1 || continue
-    chroot "$1" ldd "${f#"$1"}" 2>&1 | awk -v f="${f#"$1"}" '/not found/ { print f ": " $1 }'
-  done < <(find "$1$2" -type f -print0)
+  chroot "$1" dpkg-query -L "$2" >/dev/null || return 1
+  while IFS= read -r f; do
+    [ -f "$1$f" ] && [ ! -L "$1$f" ] && readelf -h "$1$f" >/dev/null 2>&1 || continue
+    chroot "$1" ldd "$f" 2>&1 | awk -v f="$f" '/not found/ { print f ": " $1 }'
+  done < <(chroot "$1" dpkg-query -L "$2")
 }
 
 IMAGE_MOUNTS=()
@@ -62,12 +43,13 @@ image_unmount_all() {
   IMAGE_MOUNTS=()
 }
 
-# image_make_base BASE SUITE MIRROR SECURITY-MIRROR DEBCACHE PACKAGE... — a minbase
-# debootstrap of SUITE with PACKAGES installed by apt (no recommends), updates and
+# image_make_base BASE SUITE MIRROR SECURITY-MIRROR DEBCACHE DEPENDS PACKAGE... — a
+# minbase debootstrap of SUITE with PACKAGES and what DEPENDS (a Depends field:
+# alternatives, versions) asks for installed by apt (no recommends), updates and
 # security fixes included. No service is started inside the chroot.
 image_make_base() {
-  local base=$1 suite=$2 mirror=$3 security=$4 debs=$5
-  shift 5
+  local base=$1 suite=$2 mirror=$3 security=$4 debs=$5 depends=$6
+  shift 6
   rm -rf --one-file-system "$base"
   mkdir -p "$base" "$debs"
   debootstrap --variant=minbase --arch=amd64 --components=main --cache-dir="$debs" \
@@ -85,15 +67,45 @@ image_make_base() {
   image_chroot_mounts "$base" "$debs"
   local rc=0
   LC_ALL=C DEBIAN_FRONTEND=noninteractive chroot "$base" sh -c '
+    depends=$1; shift
     apt-get update -qq &&
     apt-get install -y -qq --no-install-recommends -o Dpkg::Use-Pty=0 "$@" &&
+    apt-get satisfy -y -qq --no-install-recommends -o Dpkg::Use-Pty=0 "$depends" &&
     apt-get dist-upgrade -y -qq -o Dpkg::Use-Pty=0 &&
-    apt-get clean' sh "$@" > "$base.apt.log" 2>&1 || rc=$?
+    apt-get clean' sh "$depends" "$@" > "$base.apt.log" 2>&1 || rc=$?
   image_unmount_all
   rm -f "$base/usr/sbin/policy-rc.d"
   if [ $rc -ne 0 ]; then
     tail -n 20 "$base.apt.log" >&2
     echo "image-base: apt in the chroot failed (log: $base.apt.log)" >&2
+    return 1
+  fi
+}
+
+# image_install_deb ROOTFS DEBCACHE DEB — DEB installed by apt in ROOTFS (a copy of
+# the base), which resolves its Depends there. The base holds them already, so
+# nothing is downloaded; apt's own --no-download cannot take a local .deb, so a
+# dry run first makes anything else apt would install an error, not a fetch.
+# Its postinst starts nothing (no systemd runs in the chroot; docs/image.md).
+image_install_deb() {
+  local r=$1 name rc=0 extra
+  name=$(basename "$3")
+  install -D -m 644 "$3" "$r/tmp/$name"
+  image_chroot_mounts "$r" "$2"
+  extra=$(LC_ALL=C chroot "$r" apt-get install -s --no-install-recommends "/tmp/$name" 2>&1 |
+    awk '/^Inst / && $2 != "jiaohao" { print $2 } /^E: / { print }') || rc=$?
+  if [ $rc -eq 0 ] && [ -z "$extra" ]; then
+    LC_ALL=C DEBIAN_FRONTEND=noninteractive chroot "$r" apt-get install -y -qq --no-install-recommends \
+      -o Dpkg::Use-Pty=0 "/tmp/$name" > "$r.apt.log" 2>&1 || rc=$?
+  fi
+  image_unmount_all
+  rm -f "$r/tmp/$name"
+  if [ -n "$extra" ]; then
+    echo "image-base: the base lacks what $name needs: $(echo $extra)" >&2
+    return 1
+  elif [ $rc -ne 0 ]; then
+    tail -n 20 "$r.apt.log" >&2
+    echo "image-base: apt could not install $name in the root file system (log: $r.apt.log)" >&2
     return 1
   fi
 }

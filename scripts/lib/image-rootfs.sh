@@ -7,7 +7,7 @@
 # id, SSH host keys, logs, apt lists) with every file time clamped to
 # SOURCE_DATE_EPOCH.
 
-# image_hall_config SRC — SRC (the repo's example hall) with the two paths the box
+# image_hall_config SRC — SRC (the package's example hall) with the two paths the box
 # uses: the store where jiaohao-caller.service keeps it and the programs' passwords
 # where scripts/first-boot has broker-config write them.
 image_hall_config() {
@@ -36,12 +36,14 @@ image_configure() {
     { echo "image-rootfs: update-initramfs failed in the root file system" >&2; return 1; }
 
   install -d -m 755 "$r/etc/jiaohao"
-  image_hall_config "$repo/assets/hall.ini" > "$r/etc/jiaohao/hall.ini"
+  image_hall_config "$r/usr/share/jiaohao/hall.ini" > "$r/etc/jiaohao/hall.ini"
   chmod 644 "$r/etc/jiaohao/hall.ini"
   grep -q '^data_dir = /var/lib/jiaohao/data$' "$r/etc/jiaohao/hall.ini" &&
     grep -q '^credentials_dir = /var/lib/jiaohao-broker/credentials$' "$r/etc/jiaohao/hall.ini" ||
-    { echo "image-rootfs: assets/hall.ini has no [hall] data_dir or [broker] credentials_dir to set" >&2; return 1; }
+    { echo "image-rootfs: /usr/share/jiaohao/hall.ini has no [hall] data_dir or [broker] credentials_dir to set" >&2; return 1; }
 
+  # The image's own parts, not the package's (a Debian box installed by hand grows
+  # no partition): /etc and /usr/local, where dpkg owns nothing.
   install -m 644 "$d/jiaohao-first-boot.service" "$d/jiaohao-grow-root.service" "$r/etc/systemd/system/"
   install -D -m 755 "$d/grow-root" "$r/usr/local/lib/jiaohao/grow-root"
   install -D -m 644 "$d/80-wired-dhcp.network" "$r/etc/systemd/network/80-wired-dhcp.network"

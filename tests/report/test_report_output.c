@@ -84,7 +84,8 @@ static char *read_file(const char *name)
         fail_msg("no %s", path);
     char *buf = calloc(1, 65536);
     assert_non_null(buf);
-    fread(buf, 1, 65535, f);
+    if (fread(buf, 1, 65535, f) == 0 && ferror(f))
+        fail_msg("cannot read %s", path);
     fclose(f);
     return buf;
 }

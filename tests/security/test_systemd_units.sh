@@ -99,7 +99,7 @@ grep -q '^DeviceAllow=/dev/tty' "$TEMPLATES/serial-port.conf.example" || fail "t
 
 note "the image's own units (deploy/image, scripts/build-image) verify too"
 mkdir "$T/image"
-fb=/usr/local/lib/jiaohao/first-boot keygen=/usr/bin/ssh-keygen
+fb=/usr/lib/jiaohao/first-boot keygen=/usr/bin/ssh-keygen
 [ -x "$keygen" ] || keygen=/bin/true # the image has openssh-server; this machine may not
 sed -e "s|$fb|$JH_SOURCE_DIR/scripts/first-boot|" -e "s|/usr/bin/ssh-keygen|$keygen|" \
   "$JH_SOURCE_DIR/deploy/image/jiaohao-first-boot.service" > "$T/image/jiaohao-first-boot.service"
