@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * bench_dispatch — what a call-next costs as the queue grows.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * bench_display — how fast the boards draw and how soon a call reaches the screen.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * bench_ewt — how good is the estimated wait printed on tickets?
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * bench_keypad_bus — how long the wired keypad bus takes to notice a press,
  * and how fast the byte decoder is. Prints figures; never pass/fail.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * bench_load — a whole day of a very large hall pushed through the real
  * jiaohao-caller and mosquitto far faster than any hall works.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * bench_print — how big a Jiaohao ticket is and how long it takes to print
  * through the serial line, measured against jiaohao-printer-emu throttled

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * bench_roundtrip — how long a kiosk waits for its ticket, against the floor
  * set by the broker alone.

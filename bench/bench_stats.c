@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * bench_stats — clock and nearest-rank figures for the benchmarks (see bench_stats.h).
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * bench_stats — the benchmarks' clock and the figures they print from a set
  * of timings.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * broker_guard — a mosquitto 2.0 broker plugin (plugin API v5) that closes the
  * client-id takeover hole: mosquitto disconnects a connected client whenever

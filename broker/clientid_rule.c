@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * clientid_rule — see clientid_rule.h. Every length is bounded before it is
  * used, so an id of any size from the network costs at most

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * clientid_rule — which MQTT client ids a broker user may connect with.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * config_cmd — `jiaohao-caller config`: the hall config as the shell scripts see it.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * main — jiaohao-caller, the caller daemon: command line, config, time zone,
  * signals; then the engine (the hall's state) and the MQTT front (its voice).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * mqtt_front — the caller daemon's MQTT side: the only code that turns broker
  * traffic into engine calls and engine results into broker traffic.

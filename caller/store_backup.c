@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * store_backup — an online, consistent copy of the store (see store_backup.h).
  *

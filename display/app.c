@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * app — the board's frame loop and the glue between its modules (see app.h).
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * app — one running board: config, window, broker link, board state, voice, frames.
  *

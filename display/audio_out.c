@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * audio_out — announcement queue to SDL audio or a WAV file (see audio_out.h).
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * audio_out — where announcements go: the sound card, or a WAV file for tests.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * jiaohao-display — the hall's boards: main board, counter strips, LED boards,
  * and the voice announcements. This file only reads the command line and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * bridge — what jiaohao-bridge means: the glue between the keypad bus and the
  * hall's MQTT contract (docs/protocol.md, docs/keypad-bus.md "What the bridge

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * bridge_config — see bridge_config.h. The hall parser's INI reader calls
  * on_entry() once per header and key; only the chosen [bridge] section is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * bridge_config — the [bridge <id>] sections of the hall config.
  *

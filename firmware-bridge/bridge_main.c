@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * bridge_main — jiaohao-bridge: the wired keypad bus ↔ the hall's broker.
  *

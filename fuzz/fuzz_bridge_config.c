@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz_bridge_config — libFuzzer target for the [bridge <id>] reader
  * (firmware-bridge/bridge_config.c).

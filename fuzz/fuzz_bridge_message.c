@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz_bridge_message — libFuzzer target for what the bridge reads from the
  * broker (firmware-bridge/bridge.c: state/counter/+, state/service/+,

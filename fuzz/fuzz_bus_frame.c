@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz_bus_frame — the keypad bus from the wire inward: the byte decoder,
  * the bus master's handling of whatever frames come out of it, and the

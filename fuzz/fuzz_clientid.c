@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz_clientid — libFuzzer target for the broker's client-id rule
  * (broker/clientid_rule.c) and the ids programs build (jh_client_id).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz_command — libFuzzer target for the command parser (common/protocol/protocol.c).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz_config — libFuzzer target for the hall config reader (common/config: ini_reader.c,
  * hall_keys.c, hall_checks.c).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz_display_state — the boards' parser of the caller's state and events.
  *

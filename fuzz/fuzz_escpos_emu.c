@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz_escpos_emu — the printer emulator's ESC/POS interpreter and real-time
  * scanner on arbitrary bytes, split into arbitrary reads (the first byte

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz_printer_status — the printer's status replies (DLE EOT 1/2/4/3), as
  * any device on the serial line might send them: every input must decode to

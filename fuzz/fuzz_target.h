@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz_target — the one function every fuzz target defines: libFuzzer calls
  * it in the fuzz build, replay_main.c in every other build.

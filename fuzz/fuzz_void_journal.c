@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz_void_journal — libFuzzer target for the kiosk's journal reader
  * (kiosk/journal/void_journal.c), which reads a file a power cut or a disk fault may

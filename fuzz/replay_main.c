@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * replay_main — runs a fuzz target's inputs once each, without libFuzzer.
  *

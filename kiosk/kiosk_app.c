@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * kiosk_app — set-up and tear-down, the broker side, the journal file behind
  * the flow (void_journal.h) and screenshots (see kiosk_app.h); the per-frame

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * kiosk_app — jiaohao-kiosk's frame loop and the glue between its modules.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * kiosk_app_int — the app's state, shared by kiosk_app.c (set-up, broker,
  * status) and kiosk_loop.c (frames, taps, screens, script). Private.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * kiosk_config — see kiosk_config.h. Read with the hall config's layered INI
  * reader, so `[kiosk-screen <id>]` overrides `[kiosk-screen]` wherever each

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * kiosk_config — the ticket machine's screen settings: [kiosk-screen] of the hall config.
  *

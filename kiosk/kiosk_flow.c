@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * kiosk_flow — the take → print → void state machine (see kiosk_flow.h).
  */

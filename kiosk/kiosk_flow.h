@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * kiosk_flow — one visitor's ticket from the tap to the paper, as a state machine.
  *

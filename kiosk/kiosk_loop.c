@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * kiosk_loop — one frame of the kiosk: taps, the printer's answers, the flow,
  * which screen shows and why, drawing, screenshots and the test script.

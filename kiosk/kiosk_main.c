@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * jiaohao-kiosk — the ticket machine: touch screen, thermal printer, and its
  * side of the broker. This file only reads the command line and turns

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * kiosk_script — the test script reader (see kiosk_script.h).
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * kiosk_script — the test hook that drives the touch screen without a finger.
  *

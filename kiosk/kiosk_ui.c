@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * kiosk_ui — the frame, the header, and the choosing screens: home, green
  * channel, service for a green-channel ticket (see kiosk_ui.h). The

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * kiosk_ui — what the ticket machine's touch screen shows, one frame at a time.
  *

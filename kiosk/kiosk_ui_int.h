@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * kiosk_ui_int — what the kiosk_ui*.c files share: the frame context, the
  * palette and the few drawing helpers the screens are built from. Private to

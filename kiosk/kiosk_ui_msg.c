@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * kiosk_ui_msg — the screens that tell rather than ask: confirmation (the
  * number, people ahead, the wait, the materials to bring), error, paused,

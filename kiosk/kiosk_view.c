@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * kiosk_view — screen names, buttons and the open/closed rule (see kiosk_view.h).
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * kiosk_view — what the touch screen is asked to show, without any drawing.
  *

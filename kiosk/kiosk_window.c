@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * kiosk_window — the kiosk's use of its SDL screen (common/screen/sdl_screen.h opens
  * and closes it): drawing, taps and screenshots (see kiosk_window.h).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * kiosk_window — the kiosk's screen as a device: window, fonts, text cache.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * kiosk_words — the visitor-facing sentences (see kiosk_words.h).
  */

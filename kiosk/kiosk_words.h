@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * kiosk_words — what the kiosk says to a visitor when it cannot give a ticket.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * dispatch — the green-channel policy (绿色通道) as a pure function.
  *

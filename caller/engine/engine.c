@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * engine — the queue engine: the one owner of a hall's state (engine.h).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * engine_admin — the administrator's operations: open, close, notice, end-day.
  *

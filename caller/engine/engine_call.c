@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * engine_call — a counter's work on tickets: call-next, call, recall,
  * no-show, requeue, finish, transfer, flag.

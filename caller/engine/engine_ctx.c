@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * engine_ctx — the helpers every operation shares (engine_int.h): refusals,
  * what a command marks dirty, the sender's counter, and events.

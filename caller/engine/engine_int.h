@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * engine_int — what the engine's files share (private to caller/engine).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * engine_kiosk — the kiosk's operations: take a number, void one the printer
  * never printed.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * engine_rating — rate: a visitor's score of the case just finished at a counter.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * engine_staff — who sits at a counter: login, logout, pause, resume.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * engine_state — the retained states and the estimated wait, read from the store.
  *

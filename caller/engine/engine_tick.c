@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * engine_tick — time passing: the day rollover, what tick marks dirty, and alerts.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * ewt — the estimated wait printed on tickets and shown on boards.
  *

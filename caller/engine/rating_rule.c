@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * rating_rule — the identical-run test for ratings (see rating_rule.h).
  *

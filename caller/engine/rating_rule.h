@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * rating_rule — when a run of identical ratings at one counter is suspicious.
  *

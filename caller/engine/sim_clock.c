@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * sim_clock — see sim_clock.h. The ticks sit on a fixed grid (multiples of
  * JH_SIM_TICK_MS since the epoch) rather than counting from wherever a clock

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * sim_clock — how time passes in a simulated hall: only when told.
  *

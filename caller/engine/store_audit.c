@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * store_audit — the invariants of a store file (see store_audit.h).
  *

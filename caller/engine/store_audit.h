@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * store_audit — the invariants a store keeps whatever was interrupted.
  *

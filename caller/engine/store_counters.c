@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * store_counters — the counters, the staff at them and the logs kept for
  * reports (ticket_store.h).

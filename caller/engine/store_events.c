@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * store_events — command records and the event outbox (ticket_store.h).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * store_private — what the store's own files share, and nobody else uses.
  *

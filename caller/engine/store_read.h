@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * store_read — the store's read-only queries, for the reports and the fault
  * suite's checks.

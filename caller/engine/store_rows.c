@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * store_rows — the rows the store maps to structs, one column table each.
  *

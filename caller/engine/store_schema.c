@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * store_schema — the layout of the store file and how older files are brought
  * up to it.

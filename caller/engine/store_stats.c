@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * store_stats — the day's running figures (ticket_store.h).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * store_tickets — the hall row, the numbering and the tickets (ticket_store.h).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * ticket_store — the store's connection: open, close, transactions (see
  * ticket_store.h).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * ticket_store — the engine's durable memory: one SQLite file per hall.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * report_canvas — headless chart drawing on an SDL surface (see report_canvas.h).
  */

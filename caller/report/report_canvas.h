@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * report_canvas — a headless drawing surface for report charts, and the plot
  * furniture every chart shares (title, grid, axes, bars, legend, guide lines).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * report_chart — the three report charts (see report_chart.h).
  */

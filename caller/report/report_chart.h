@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * report_chart — the report's charts as PNG files, titled in Chinese and English.
  *

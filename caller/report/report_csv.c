@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * report_csv — BOM, quoting and atomic files for the report CSVs (see report_csv.h).
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * report_csv — CSV files that Excel and WPS on a Chinese Windows open as-is.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * jiaohao-report — the hall managers' assessment reports (评价考核).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * report_model — attribution of tickets, pauses and logins to report rows
  * (see report_model.h and docs/reports.md "Definitions").

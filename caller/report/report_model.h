@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * report_model — the figures of an assessment report, and the rules that say
  * which ticket, pause and login counts where.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * report_period — report periods as ranges of business days (see report_period.h).
  *

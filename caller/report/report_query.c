@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * report_query — a report's rows, read from the store (see report_query.h).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * report_query — reads a report's rows from the caller's SQLite store.
  *

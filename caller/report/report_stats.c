@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * report_stats — samples of durations and their summaries (see report_stats.h).
  */

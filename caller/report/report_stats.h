@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * report_stats — the arithmetic of the assessment reports: a bag of durations
  * and what the reports say about it (count, mean, median, p90, max).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * report_table — the CSV breakdowns of a report (see report_table.h).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * report_table — the report's CSV files: which columns each breakdown has,
  * with bilingual headers (中文 English), and the cells.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * sim_day — the seeded schedule of a simulated hall day (sim_day.h).
  *

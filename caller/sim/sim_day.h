@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * sim_day — a realistic day in a government service hall, as a pure, seeded
  * schedule: who arrives when, for what, how long their case takes, whether

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * jiaohao-sim-day — fills a caller store with one realistic simulated day.
  *

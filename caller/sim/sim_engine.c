@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * sim_engine — the engine in this process as the hall a simulated day is
  * played in (jh_sim_run, sim_run.h).

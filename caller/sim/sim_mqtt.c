@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * sim_mqtt — see sim_mqtt.h.
  *

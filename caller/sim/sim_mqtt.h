@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * sim_mqtt — a jiaohao-caller started with --sim-clock, reached through the
  * hall's broker, as the hall a simulated day is played in (sim_run.h).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * sim_run — a simulated day through a real hall (sim_run.h).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * sim_run — plays a simulated day (sim_day.h) through a real hall on a
  * virtual clock.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * asset_dir — the installed assets' directory (see asset_dir.h).
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * asset_dir — where a program finds the read-only files it loads at run time
  * (today: the boards' voice clips) once it is installed.

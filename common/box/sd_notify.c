@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * sd_notify — the sd_notify protocol and watchdog timing (see sd_notify.h).
  *

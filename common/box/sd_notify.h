@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * sd_notify — telling systemd how a program is doing, without libsystemd.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * broker_auth — see broker_auth.h. Password files hold one line; anything
  * after it (a comment an IT person added) is ignored.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * broker_auth — how one Jiaohao program logs in to the hall's broker.
  *

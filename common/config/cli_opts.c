@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cli_opts — the shared command-line reader (see cli_opts.h).
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cli_opts — the command line, read the same way by every Jiaohao program.
  *

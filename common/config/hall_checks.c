@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * hall_checks — the hall checks that need more than one line of the file.
  *

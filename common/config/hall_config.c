@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * hall_config — reads the hall INI into jh_hall_config and refuses anything doubtful.
  *

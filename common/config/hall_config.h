@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * hall_config — the one hall configuration every Jiaohao part reads.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * hall_keys — the sections and keys of the hall (assets/hall.ini documents each).
  *

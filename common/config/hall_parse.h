@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * hall_parse — one hall file being read, private to common/config.
  *

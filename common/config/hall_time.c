@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * hall_time — clock arithmetic in the hall's own time zone (see hall_time.h).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * ini_reader — jh_ini_parse, the small strict INI reader every part's config is read with.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * ini_syntax — the INI reader's limits and character rules, private to common/config.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * ini_values — the value parsers of hall_config.h (jh_ini_int, _size, _hhmm, _bool).
  *

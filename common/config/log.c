@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * log — see log.h. Lines look like
  *   2026-11-23 09:05:07.123 jiaohao-caller WARN broker gone, reconnecting

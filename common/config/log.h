@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * log — one line per message on stderr, with time, level and program name.
  *

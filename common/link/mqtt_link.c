@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * mqtt_link — non-blocking libmosquitto client with its own reconnect schedule
  * (see mqtt_link.h). Callbacks run inside mosquitto_loop(), called only from

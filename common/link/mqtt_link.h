@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * mqtt_link — one client's connection to the broker, driven from its own loop:
  * a board's frame loop, the kiosk's, or the bridge's poll loop.

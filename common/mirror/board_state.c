@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * board_state — applies the caller's published state and events to a jh_board.
  * See board_state.h for what it owns. Every handler parses into a scratch copy

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * board_state — what the boards know: the caller's published state, held as plain structs.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * event_payload — see event_payload.h. The tables below are docs/protocol.md's
  * table of events, one per kind, in the order the caller writes their keys

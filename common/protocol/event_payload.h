@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * event_payload — the events as one C struct: event/<kind> (docs/protocol.md "Events").
  *

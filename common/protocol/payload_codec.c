@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * payload_codec — see payload_codec.h. One writer and one reader per kind of
  * field; everything a payload says about itself is in its table.

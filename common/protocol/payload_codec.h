@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * payload_codec — a JSON payload described once, as a table of fields over a C struct.
  *

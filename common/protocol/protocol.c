@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * protocol — see protocol.h. The strict reader and the writer of command JSON,
  * and the topic names of docs/protocol.md.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * protocol — the MQTT contract of docs/protocol.md in C: topics and command JSON.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * state_payload — see state_payload.h. The tables below are the retained
  * states of docs/protocol.md, in the order the caller writes their keys.

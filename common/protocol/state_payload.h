@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * state_payload — the retained states as C structs: state/counter/<id>,
  * state/service/<code> and state/hall (docs/protocol.md "Retained state").

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * utf8_text — what counts as text on the wire, and text made fit for a screen.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * wire_keys — the JSON keys and fixed words of replies, events and retained
  * states (docs/protocol.md "Commands" and "Events and state").

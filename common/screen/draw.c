@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * draw — rectangles, fitted text and the layout record (see draw.h).
  */

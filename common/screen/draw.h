@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * draw — the few drawing primitives the layouts are made of.
  *

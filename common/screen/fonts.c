@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fonts — CJK font discovery and per-size cache (see fonts.h).
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fonts — the CJK faces the boards draw with, opened once per pixel size.
  *

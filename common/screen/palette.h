@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * palette — the hall's colours, shared by the boards, the kiosk and anything
  * else drawn for the public, so every screen in the hall reads alike.

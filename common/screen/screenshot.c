@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * screenshot — renderer pixels to PNG (see screenshot.h).
  */

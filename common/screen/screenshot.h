@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * screenshot — saving what a renderer holds as a PNG file.
  *

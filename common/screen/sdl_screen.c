@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * sdl_screen — SDL, SDL_ttf, SDL_image, window, renderer, fonts and text
  * cache opened and closed in one place (see sdl_screen.h).

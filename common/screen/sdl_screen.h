@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * sdl_screen — one program's SDL screen, from SDL_Init to SDL_Quit.
  *

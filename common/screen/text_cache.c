@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * text_cache — hashed texture cache with LRU eviction (see text_cache.h).
  * Entries live in one array; buckets hold chains of entry indexes. Eviction

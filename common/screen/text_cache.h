@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * text_cache — every piece of text on a board, rasterised once.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * serial_port — see serial_port.h. The backends differ only in how a device
  * is opened and configured; reading, writing and draining go through the same

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * serial_port — the project's one way to talk to a serial device (the kiosk's
  * thermal printer, the firmware-bridge's RS-485 keypad bus).

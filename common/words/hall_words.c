@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * hall_words — see hall_words.h.
  */

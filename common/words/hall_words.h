@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * hall_words — how the hall says a time to the public, in both languages:
  * the clock and date in the header of every screen, and an estimated wait.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # install-units — run by `cmake --install` (deploy/CMakeLists.txt sets
 # JH_UNIT_TEMPLATES, JH_UNIT_WORK and JH_UNIT_BINDIR first): makes each unit from
 # deploy/systemd/*.service.in for the prefix being installed to, then installs

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * display_config — reads one [display <id>] section (see display_config.h).
  * It uses the hall parser's own INI reader (jh_ini_parse) rather than inih, so

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * display_config — the [display <id>] sections of the hall config.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * layout — what each kind of board draws from a jh_board, one frame at a time.
  *

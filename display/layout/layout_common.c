@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * layout_common — wording, colours and timing the three layouts share (see layout.h).
  */

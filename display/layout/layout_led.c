@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * layout_led — an LED matrix board (e.g. 192×32, 256×64) fed by a sending card
  * that captures a fixed screen rectangle.

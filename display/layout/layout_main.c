@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * layout_main — the hall's main board (LCD/TV, designed at 1920×1080, scales).
  *

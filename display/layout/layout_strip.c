@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * layout_strip — the strip above one counter window (designed at 1920×360, scales).
  *

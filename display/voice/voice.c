@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * voice — announcement scripts and clip joining (see voice.h).
  */

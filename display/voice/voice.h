@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * voice — turns a call into one buffer of speech: "请 A012 号 到 3 号窗口 办理",
  * then "Number A012, please go to counter 3".

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * wav — strict reader and plain writer for 16 kHz mono s16le WAV (see wav.h).
  */

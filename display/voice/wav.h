@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * wav — the one audio format of the voice clips: RIFF WAV, 16 kHz, mono, s16le.
  *

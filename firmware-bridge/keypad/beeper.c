@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* beeper — see beeper.h. */
 #include "beeper.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * beeper — a buzzer driven in ticks: n beeps of a given length with equal
  * gaps. The device's tick advances it; whoever drives the pin reads

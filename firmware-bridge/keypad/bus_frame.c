@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * bus_frame — see bus_frame.h. The decoder is a three-state machine:
  * HUNT (between frames, waiting for 7E), BODY (collecting unstuffed bytes) and

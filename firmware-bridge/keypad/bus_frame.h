@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * bus_frame — the byte layer of the wired keypad bus (docs/keypad-bus.md).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * bus_master — the bridge's end of the keypad bus: whose turn it is, what to
  * send, what the answers mean.

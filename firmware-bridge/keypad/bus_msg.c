@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * bus_msg — see bus_msg.h. Multi-byte fields are big-endian (unlike the CRC,
  * which follows MODBUS and goes low byte first).

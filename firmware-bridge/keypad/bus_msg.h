@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * bus_msg — what the frames of the keypad bus mean (docs/keypad-bus.md):
  * command codes, the events a keypad or rating pad queues, the LED bits, and

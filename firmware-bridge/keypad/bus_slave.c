@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * bus_slave — see bus_slave.h. Every request is answered with a reply or a
  * NAK carrying the same address and seq, so the master can match it; a request

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * bus_slave — the bus end of one keypad or rating pad: what it answers.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * debounce — see debounce.h. A counter per key rather than a shift register,
  * so the threshold is a setting and not the register's width.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * debounce — turns raw key samples, taken once per tick, into clean presses.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * keypad — see keypad.h. Refused keys (queue full, a command key while a
  * number is being typed, a bad digit) sound the error beep and change nothing,

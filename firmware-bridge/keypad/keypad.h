@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * keypad — the firmware logic of one counter keypad (呼叫器).
  *

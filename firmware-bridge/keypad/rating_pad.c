@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * rating_pad — see rating_pad.h. The state is derived, not stored: it follows
  * from the ticket the master set and the ticket last rated, so there is no

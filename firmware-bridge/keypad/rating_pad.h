@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * rating_pad — the firmware logic of one citizen-facing rating pad (服务评价器).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * void_journal — the kiosk's journal file (see void_journal.h).
  *

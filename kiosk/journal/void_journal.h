@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * void_journal — the kiosk's memory of numbers that nobody may hold, on disk.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * escpos — see escpos.h. Byte values are those of docs/hardware.md; the unit
  * tests compare whole jobs byte for byte.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * escpos — the ESC/POS byte encoder for Chinese thermal printers.
  *

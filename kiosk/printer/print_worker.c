@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * print_worker — the printer thread (see print_worker.h). One mutex guards the
  * request slot, the answer slot and the latest status; the device itself is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * print_worker — the kiosk's printer, run on its own thread.
  *

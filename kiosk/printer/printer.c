@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * printer — see printer.h.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * printer — the kiosk's thermal printer: its state and its print jobs.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * printer_config — see printer_config.h. Read with the hall config's layered
  * INI reader (same syntax rules as every other section), so `[printer <id>]`

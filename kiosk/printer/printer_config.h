@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * printer_config — the kiosk's [printer] section of the hall config.
  *

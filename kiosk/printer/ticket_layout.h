@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * ticket_layout — what a Jiaohao queue ticket looks like on paper.
  *

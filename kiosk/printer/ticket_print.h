@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * ticket_print — the kiosk's one call to put an issued ticket on paper.
  *

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # free-port.sh — a loopback port for a throw-away broker (sourced, not run).
 #
 # Owns the one rule the tests, the benches and the demo share for picking a

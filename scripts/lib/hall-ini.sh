@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # hall-ini.sh — what the shell scripts read from a hall config (sourced, not run).
 #
 # Owns: the scripts' questions to the hall config (scripts/broker-config,

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # image-base.sh — the Debian part of scripts/build-image (sourced, not run).
 #
 # Owns: the Debian base (debootstrap, then apt in a chroot: the box's own

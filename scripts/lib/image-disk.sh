@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # image-disk.sh — the disk of scripts/build-image (sourced, not run).
 #
 # Owns: turning a root directory into a bootable raw disk without loop devices or

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # image-rootfs.sh — the appliance's own part of scripts/build-image (sourced, not run).
 #
 # Owns: what makes a Debian base a Jiaohao box — the default hall config, the files

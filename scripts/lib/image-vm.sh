@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # image-vm.sh — the box under qemu, for scripts/image-boot-test (sourced, not run).
 #
 # Owns: starting the image in qemu-system-x86_64 (software emulation, BIOS, the

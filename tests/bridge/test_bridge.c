@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_bridge — the bridge's mapping, on the real bus master and real keypad
  * and rating-pad firmware (tests/keypad/bus_harness: an in-memory wire on a

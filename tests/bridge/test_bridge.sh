@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # test_bridge — jiaohao-bridge end to end: the keypad simulator (real keypad
 # firmware) on a pty, the bridge, a real mosquitto configured by
 # scripts/broker-config, and the real jiaohao-caller.

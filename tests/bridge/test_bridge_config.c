@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_bridge_config — the [bridge <id>] reader: what a good section gives,
  * that every kind of bad line is refused with its file, line and key, and

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # test_links — no program links code it does not use, and the engine stays pure.
 #
 # Reads the symbol tables (nm) and DT_NEEDED entries (readelf) of the built

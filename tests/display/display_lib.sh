@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # display_lib.sh — what the display tests share (sourced after tests/integration/lib.sh).
 #
 # Owns: publishing retained state as the caller user, adding [display ...] sections

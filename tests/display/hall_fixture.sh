@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # hall_fixture.sh — a realistic hall's retained state, as the caller daemon publishes it
 # (sourced by the display tests and usable by hand). Needs a function `pubr SUFFIX JSON`
 # that publishes one retained QoS 1 message to jh/v1/<site>/SUFFIX.

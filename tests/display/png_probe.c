@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * png_probe — looks at a board screenshot the way a person would, for the display tests.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_board_state — the boards' model of the caller's published state and events:
  * parsing, ordering, clearing, duplicates, gaps, resets, and refusing bad input

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # test_display_board — every layout drawn from the caller's retained state, checked in pixels.
 #
 # A real mosquitto (scripts/broker-config, ACL on) holds a hall's retained state,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_display_config — [display <id>] sections: defaults per layout, every key,
  * clear errors with file:line, quiet hours, and the examples in assets/hall.ini.

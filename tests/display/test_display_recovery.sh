@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # test_display_recovery — a running board through a broker crash, a caller going
 # offline, missed events and new calls, with frames taken on SIGUSR1 and checked
 # in pixels: correct state → 系统维护中 → correct state again, by itself.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # test_display_voice — announcements written with --voice-out, checked as audio:
 # the exact clip order (rebuilt here with sox from the clips named by hand), the
 # duration, that it is not silence, that a duplicate event is not said twice,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_render — the text cache and the layouts on SDL's software renderer:
  * a steady frame rasterises nothing, the cache evicts least-recently-used, and

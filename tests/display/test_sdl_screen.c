@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_sdl_screen — the one place the boards and the kiosk open SDL
  * (common/screen/sdl_screen.h): what each caller's options do to the window, the

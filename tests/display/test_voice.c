@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_voice — how calls are spoken: the clip order of an announcement, counter
  * numbers in Mandarin and English, joining the committed clips at a volume, and

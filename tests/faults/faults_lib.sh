@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # faults_lib.sh — what the fault tests share (sourced after tests/integration/lib.sh).
 #
 # Owns: judging the caller's store after a fault (fault_store_check, with the

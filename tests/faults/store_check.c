@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * store_check — the fault suite's judge of a caller store (jiaohao.db).
  *

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # test_hall — the whole hall under load while things break, and back.
 #
 # Runs: a real mosquitto (lib.sh), jiaohao-caller with its data directory on a

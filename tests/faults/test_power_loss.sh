@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # test_power_loss — writes interrupted at random points always reopen consistent.
 #
 # A burst of commands (takes from a kiosk, call-next/finish from two counters,

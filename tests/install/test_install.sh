@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # test_install — `cmake --install` of this build into a temp DESTDIR, then the
 # installed tree used the way a box uses it (docs/operations.md "Installing").
 #

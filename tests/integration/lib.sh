@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # lib.sh — shared helpers for the integration tests (sourced, not run).
 #
 # Owns: a throw-away hall in a temp dir — a test hall config, a real mosquitto

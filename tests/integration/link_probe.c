@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * link_probe — one jh_link (common/link/mqtt_link.h) driven line by line from
  * stdin, so test_mqtt_link.sh can stop and restart a real broker between the

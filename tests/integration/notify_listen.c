@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * notify_listen — the systemd side of sd_notify, for tests: binds an AF_UNIX
  * datagram socket where NOTIFY_SOCKET will point, as systemd does for a

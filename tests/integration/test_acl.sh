@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # test_acl — the broker config from scripts/broker-config enforces docs/protocol.md
 # "Security" against the real mosquitto: no anonymous or wrong-password
 # clients; a device writes only its own cmd topic and reads only its own

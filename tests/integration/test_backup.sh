@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # test_backup — jiaohao-caller backup while the hall runs.
 #
 # A kiosk takes tickets without pause while backups are taken, one while a

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # test_bad_input — hostile and broken commands get {ok:false, error, message}
 # on the sender's reply topic, change nothing, and the daemon keeps serving;
 # a duplicated command id is applied once and answered the same, even after a

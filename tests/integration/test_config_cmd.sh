@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # test_config_cmd — jiaohao-caller config, the hall config as the shell scripts read it.
 #
 # --devices prints exactly the site and the counters, kiosks and bridges with

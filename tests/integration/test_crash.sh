@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # test_crash — kill -9 the daemon in the middle of a stream of takes.
 #
 # A sender takes N tickets, one command id each, and resends a command it got

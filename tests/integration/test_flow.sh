@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # test_flow — one ticket's life end to end over a real broker: take → login →
 # call-next → event/called (counter, reason) → finish → rate, with the retained
 # states a board that connects afterwards would read.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # test_lifecycle — jiaohao-caller's command line and its life around the
 # broker: clear one-line errors on bad input; started before the broker it
 # keeps retrying (logging once, not per attempt) and comes online when the

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # test_mqtt_link — what jh_link_publish() (common/link/mqtt_link.h) says it did with
 # a message, against what a real broker got: sent while up, refused for a bad
 # topic, queued when the connection breaks under it (and delivered after the

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # test_queue — a busy morning's commands sent while jiaohao-caller is down are
 # all served when it returns. They wait at the broker in the caller's persistent
 # session; mosquitto's default queue (1000 messages) dropped the rest without a

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # test_sd_notify — the real jiaohao-caller talking to systemd's notify socket,
 # played by tests/integration/notify_listen.c (a socket bound here, as systemd
 # binds one for a Type=notify unit with WatchdogSec=).

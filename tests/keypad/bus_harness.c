@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* bus_harness — see bus_harness.h. */
 #include "bus_harness.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * bus_harness — an in-memory keypad bus for the tests: the real bus_master
  * and real keypads / rating pads joined byte for byte, on a virtual clock.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_bus_frame — the byte layer of the keypad bus: CRC vectors, encoding
  * with stuffing, and a decoder that recovers every good frame from a noisy

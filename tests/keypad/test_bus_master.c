@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_bus_master — the bridge's poller: turns, retries, liveness, dedup of
  * events, outputs. Two ways in: the in-memory bus (bus_harness: the real

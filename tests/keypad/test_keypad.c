@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_keypad — the firmware behaviour of counter keypads and rating pads,
  * driven as on the device: raw key samples once per tick, requests as bytes

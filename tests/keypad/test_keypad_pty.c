@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_keypad_pty — the bus master against jiaohao-keypad-sim through a real
  * pseudo-terminal, opened with the project's serial layer (jh_serial), in

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_sim_script — the keypad simulator's script reader: what a good script
  * becomes, and that each kind of mistake is refused with file and line.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # kiosk_lib.sh — what the kiosk tests share (sourced after tests/integration/lib.sh).
 #
 # Owns: the kiosk's test hall (lib.sh's broker and caller, with six services,

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # test_kiosk_journal — a kiosk killed with SIGKILL leaves no ghost number: what
 # the caller issued for it but nobody holds is voided by the next run, from
 # the journal in its state directory (kiosk/journal/void_journal.h). Real broker, real

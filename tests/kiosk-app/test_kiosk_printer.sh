@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # test_kiosk_printer — the kiosk end to end when things go wrong, with a real
 # broker, the real caller and the printer emulator on a pty:
 #   paper out at the tap   → no take reaches the caller, the screen says why

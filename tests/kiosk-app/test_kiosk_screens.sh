@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # test_kiosk_screens — the kiosk's screens against a real broker, caller and
 # printer emulator, walked by a script: home (zh and en first), green channel,
 # its service choice, confirmation; landscape; paused when the hall closes,

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # test_central_bridge.sh — two halls on one city dashboard (docs/multi-hall.md).
 #
 # Owns the end-to-end check of scripts/central-bridge: two halls, each a broker

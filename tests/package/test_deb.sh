@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # test_deb — the Debian package, built from this tree the way a release is
 # (scripts/build-deb: dpkg-buildpackage -b on a copy, nocheck because the suite
 # runs the tests itself), then installed into an empty root with dpkg --root and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * emu_fixture — jiaohao-printer-emu on a real pseudo-terminal, for the tests
  * of the kiosk's printing stack.

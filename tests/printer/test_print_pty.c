@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_print_pty — the kiosk's printing stack against jiaohao-printer-emu
  * through a real pseudo-terminal: a printed ticket reads back as laid out;

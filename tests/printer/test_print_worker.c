@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_print_worker — the kiosk's printer thread (kiosk/printer/print_worker.c)
  * against jiaohao-printer-emu on a real pty: the first status comes by itself,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * report_day — the hand-made hall day the report tests check figures against.
  *

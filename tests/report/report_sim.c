@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * report_sim — fills a caller store with busy, realistic weekdays for the
  * report's end-to-end test and for the pictures in docs/reports.md.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # integration_report — jiaohao-report end to end, as a hall's IT person runs it.
 #
 # report_sim fills a store with five busy weekdays of the example hall through

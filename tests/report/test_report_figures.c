@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_report_figures — the report's figures for the hand-made day of
  * report_day.h, built through the real engine and read back by report_query

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_report_output — the files a hall manager gets for the hand-made day of
  * report_day.h: CSVs that Excel/WPS open (BOM, bilingual headers, quoting) with

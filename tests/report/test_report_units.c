@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_report_units — the report's building blocks on their own: percentiles
  * (report_stats), periods (report_period) and the CSV format (report_csv).

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # test_acl_more — docs/protocol.md "Security" for every user, not just one example each
 # (tests/integration/test_acl.sh has the examples and the broker-config checks).
 #

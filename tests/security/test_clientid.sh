@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # test_clientid — the broker's client-id guard (broker/broker_guard.c, the plugin
 # the config of scripts/broker-config loads) against the real mosquitto and a real
 # jiaohao-caller.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # test_first_boot — scripts/first-boot twice under a temp --root.
 #
 # The first run creates a fresh system account (removed again on exit), the

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # test_systemd_units — the units `cmake --install` puts in lib/systemd/system
 # (made from deploy/systemd/*.service.in) load cleanly and keep their sandbox.
 #

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # test_tls — the hall's own CA (scripts/make-ca) and the broker's TLS listener
 # (scripts/broker-tls) against the real mosquitto, jiaohao-caller and jiaohao-display.
 #

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # test_sim_mqtt — a simulated day through the real protocol gives the same day.
 #
 # The example hall (assets/hall.ini) behind a real mosquitto configured by

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_clientid_rule — the client-id rule the broker plugin enforces
  * (broker/clientid_rule.c), and that every id the programs build with

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_config — the hall INI reader and schema (common/config: ini_reader.c, hall_keys.c,
  * hall_checks.c).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_dispatch — the green-channel policies on scripted arrivals.
  *

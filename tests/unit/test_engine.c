@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_engine — every operation of the queue engine and its refusals, on a
  * real SQLite store: take/void, login/logout (AB岗), call-next, recall and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_engine_clock — the queue keeps arrival order when the clock steps back.
  *

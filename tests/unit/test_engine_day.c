@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_engine_day — time and durability: the business day in the hall's zone
  * (process TZ=UTC, hall Asia/Shanghai, reset 07:00), numbering across a clean

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_engine_fixture — what the engine tests share: a hall config built from
  * INI text by the real parser, a real SQLite store in a fresh temp directory,

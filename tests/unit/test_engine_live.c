@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_engine_live — live supervision: the day's running figures in
  * state/hall ("today"), the alert events tick sends once per ticket

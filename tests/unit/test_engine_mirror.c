@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_engine_mirror — the caller's two sides of the wire against each other:
  * the real engine on a temp store writes states and events, the boards'

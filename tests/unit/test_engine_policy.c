@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_engine_policy — each dispatch policy end to end through the engine and
  * its store: scripted arrivals and calls, the order tickets are called in,

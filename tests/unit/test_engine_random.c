@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_engine_random — thousands of random commands (any op from any origin,
  * fields valid or not, resent ids, time jumping across days) against one

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_escpos — the ESC/POS encoder, byte for byte against docs/hardware.md,
  * and the UTF-8 → two-byte GB text encoding (never a four-byte sequence).

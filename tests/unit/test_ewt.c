@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_ewt — the estimator's arithmetic (caller/engine/ewt.c) on hand-built halls,
  * each figure worked out on paper: the simple rule's cases, a counter that

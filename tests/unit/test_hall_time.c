@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_hall_time — business day, opening hours and ISO 8601 of common/config/hall_time.c.
  *

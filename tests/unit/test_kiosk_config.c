@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_kiosk_config — the kiosk's [kiosk-screen] section and its test-script
  * reader: defaults, per-kiosk overrides, and bad input refused with the file,

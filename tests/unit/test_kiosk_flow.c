@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_kiosk_flow — the kiosk's take → print → void state machine, driven the
  * way the app drives it: printer states decoded from real DLE EOT replies,

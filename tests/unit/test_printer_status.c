@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_printer_status — decoding DLE EOT replies (vectors from docs/hardware.md
  * and the shapes real printers send) and the kiosk's [printer] config.

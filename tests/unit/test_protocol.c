@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_protocol — the command codec and topic names of common/protocol/protocol.c.
  *

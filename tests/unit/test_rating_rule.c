@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_rating_rule — the identical-run threshold (caller/engine/rating_rule.h) on
  * hand-computed figures: threshold = max(JH_RUN_MIN, floor(ln 1000 / -ln p) + 2)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_sd_notify — common/box/sd_notify against real AF_UNIX datagram sockets:
  * a socket file and an abstract name, each bound here as systemd binds its

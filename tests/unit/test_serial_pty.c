@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_serial_pty — the serial layer on a pseudo-terminal pair made here:
  * backend choice, reading with a timeout, writing in drained chunks, a peer

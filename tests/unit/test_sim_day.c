@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_sim_day — the simulated day (caller/sim/sim_day.c, sim_run.c) on the
  * example hall (assets/hall.ini):

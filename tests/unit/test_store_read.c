@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_store_read — the store's rows through its column tables, and its
  * read-only side: what the engine's side writes (ticket_store.h) is what the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_ticket_layout — the printed ticket, read back by the printer
  * emulator's own ESC/POS interpreter: lines, sizes, the green-channel mark,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_void_journal — the kiosk's journal (kiosk/journal/void_journal.c) on real files
  * in a temporary directory, and kiosk_flow driven through it as the app does:

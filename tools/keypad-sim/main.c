@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * jiaohao-keypad-sim — counter keypads and rating pads on one end of a serial
  * line, running the real firmware logic (firmware-bridge/keypad/), driven by a

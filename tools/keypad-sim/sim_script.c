@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * sim_script — see sim_script.h. One line, one statement; words separated by
  * blanks; '#' starts a comment.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * sim_script — the timed script that drives jiaohao-keypad-sim
  * (format in docs/keypad-bus.md, "Simulator").

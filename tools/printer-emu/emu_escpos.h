@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * emu_escpos — the printer emulator's ESC/POS interpreter: bytes in, printed
  * lines out, the way a Chinese thermal printer reads them.

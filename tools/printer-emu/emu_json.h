@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * emu_json — the emulator's machine-readable record of one cut ticket, for
  * tests: ticket-0001.json next to ticket-0001.png.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * emu_render — draws a decoded ticket the way the thermal head would, to PNG.
  *

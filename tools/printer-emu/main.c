@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * jiaohao-printer-emu — a Chinese ESC/POS thermal printer on a pseudo-terminal,
  * for tests, benchmarks and demos without hardware.
