@@ -44,8 +44,9 @@ static int setup(void **state)
     jh_printer_config_defaults(&f->pc);
     snprintf(f->pc.device, sizeof f->pc.device, "%s", f->emu.pty);
     f->pc.baud = 115200;
-    f->pc.status_timeout_ms = 300;
-    f->pc.job_timeout_ms = 4000;
+    /* Generous: a slow emulator under a sanitizer must not read as a fault. */
+    f->pc.status_timeout_ms = 1000;
+    f->pc.job_timeout_ms = 30000;
     if (!(f->w = jh_print_worker_start(g_cfg, &f->pc, POLL_MS, err, sizeof err))) {
         fprintf(stderr, "%s\n", err);
         return -1;
