@@ -114,8 +114,8 @@ printer_poll_seconds = 1
 [printer]
 device = $T/printer
 baud = 115200
-status_timeout_ms = 300
-job_timeout_ms = 3000
+status_timeout_ms = 2000
+job_timeout_ms = 15000
 EOF
 else
   KIOSK=""

@@ -139,8 +139,8 @@ ${KIOSK_STATE_DIR:+state_dir = $KIOSK_STATE_DIR}
 [printer]
 device = $T/printer
 baud = 115200
-status_timeout_ms = 300
-job_timeout_ms = 3000
+status_timeout_ms = 2000
+job_timeout_ms = 15000
 EOF
 }
 
