@@ -29,6 +29,7 @@
 
 /* Why this attempt or session ended; the first reason given wins (a refusal
  * stays the reason when the broker then closes the socket). */
+static void set_reason(jh_link *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void set_reason(jh_link *l, const char *fmt, ...)
 {
     if (l->reason_set)
