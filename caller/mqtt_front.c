@@ -2,12 +2,20 @@
 /*
  * mqtt_front — see mqtt_front.h.
  *
- * Why our own poll loop instead of mosquitto_loop_start(): the engine is not
+ * The connection itself is common/link's jh_link, the one state machine every
+ * program of the hall uses (connect, CONNACK deadline, back-off, Will,
+ * persistent session, goodbye); this file keeps what only the daemon does with
+ * it: commands in, replies, events and states out, and the log and systemd
+ * lines that follow the link.
+ *
+ * Why our own loop instead of a libmosquitto thread: the engine is not
  * thread-safe and must see commands and ticks one at a time, and a single
- * thread makes the order reply → events → states trivially true.
+ * thread makes the order reply → events → states trivially true. The loop
+ * sleeps in jh_link_wait() until the broker's socket has something, the link's
+ * own schedule is due, or the next tick.
  *
  * Events are acknowledged to the engine only when the broker has PUBACKed
- * them (on_publish), not when libmosquitto queued them: a crash in between
+ * them (on_ack), not when libmosquitto queued them: a crash in between
  * then re-sends them on restart (displays drop duplicates by seq) instead of
  * losing them. The session is persistent (clean_session=false), so commands
  * sent while the daemon is down wait at the broker, and libmosquitto re-sends
@@ -22,30 +30,25 @@
 #include "mqtt_front.h"
 
 #include <cjson/cJSON.h>
-#include <errno.h>
-#include <mosquitto.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <time.h>
 
 #include "broker_auth.h"
 #include "hall_time.h"
 #include "log.h"
+#include "mqtt_link.h"
 #include "protocol.h"
 #include "sd_notify.h"
 #include "sim_clock.h"
 
 #define KEEPALIVE_S 15
-#define BACKOFF_MIN_MS 250
-#define BACKOFF_MAX_MS 5000
+#define READS_PER_PUMP 16 /* commands per loop round: the tick and the watchdog come round between */
 #define TICK_MS 1000
 #define MAX_EVENTS_IN_FLIGHT 256 /* beyond this, events wait in the engine's outbox */
 #define SHUTDOWN_FLUSH_MS 2000
-
-typedef enum { LINK_DOWN, LINK_UP, LINK_UNREACHABLE, LINK_REFUSED } link_state;
+#define N_COMMAND_TOPICS 3
 
 typedef struct {
     int mid;
@@ -56,27 +59,22 @@ typedef struct {
 struct jh_front {
     const jh_hall_config *cfg;
     jh_engine *engine;
-    struct mosquitto *mosq;
+    jh_link *link;
     char version[64];
     char started_at[40];
     char status_topic[JH_TOPIC_LEN];
+    char command_topics[N_COMMAND_TOPICS][JH_TOPIC_LEN];
 
-    int socket_open;     /* TCP connected (CONNACK may still be pending) */
-    int ever_opened;     /* mosquitto_connect once, mosquitto_reconnect after */
-    int connected;       /* CONNACK accepted */
-    int just_connected;  /* set by on_connect; the loop does the connect work */
-    link_state logged;   /* last link state written to the log */
-    int64_t next_attempt_ms;
-    int backoff_ms;
+    uint64_t announced;  /* the link session whose status, states and outbox went out */
+    jh_link_state told;  /* the link's state as last logged and sent to systemd */
 
     unsigned char service_dirty[JH_MAX_SERVICES];
     unsigned char counter_dirty[JH_MAX_COUNTERS];
     int hall_dirty;
 
-    int64_t published_seq; /* highest event seq handed to libmosquitto */
+    int64_t published_seq; /* highest event seq handed to the link */
     inflight_event inflight[MAX_EVENTS_IN_FLIGHT];
     int n_inflight;
-    int outstanding; /* our QoS 1 publishes still waiting for PUBACK */
     int store_failing;
 
     int sim;         /* on a simulated clock: time moves only by the admin op `clock` */
@@ -93,39 +91,27 @@ static int64_t mono_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static void log_link(jh_front *f, link_state s, const char *detail)
-{
-    if (f->logged == s)
-        return;
-    f->logged = s;
-    const jh_hall_config *c = f->cfg;
-    if (s == LINK_UP)
-        jh_log(JH_LOG_INFO, "connected to broker %s:%d", c->broker_host, c->broker_port);
-    else if (s == LINK_UNREACHABLE)
-        jh_log(JH_LOG_WARN, "broker %s:%d unreachable (%s); retrying", c->broker_host, c->broker_port, detail);
-    else if (s == LINK_REFUSED)
-        jh_log(JH_LOG_ERROR, "broker refused the connection (%s); retrying", detail);
-    else
-        jh_log(JH_LOG_WARN, "lost the broker (%s); reconnecting", detail);
-}
-
 /* ---- publishing ---- */
+
+/* Connected, and this session's announcements made (on_session): what flush_dirty and
+ * drain_outbox wait for, so the states and events of a new session follow its status. */
+static int announced(const jh_front *f)
+{
+    return f->announced != 0 && jh_link_connected(f->link) && f->announced == jh_link_session(f->link);
+}
 
 static int publish(jh_front *f, const char *suffix, const char *payload, int retain, int *mid)
 {
-    char topic[JH_TOPIC_LEN];
+    char topic[JH_TOPIC_LEN], err[512];
     if (jh_topic(topic, sizeof topic, f->cfg->site, suffix) < 0) {
         jh_log(JH_LOG_ERROR, "topic too long: %s", suffix);
         return -1;
     }
-    int rc = mosquitto_publish(f->mosq, mid, topic, (int)strlen(payload), payload, 1, retain);
-    /* NO_CONN: a QoS 1 message is still queued and goes out after reconnecting. */
-    if (rc != MOSQ_ERR_SUCCESS && rc != MOSQ_ERR_NO_CONN) {
-        jh_log(JH_LOG_ERROR, "publish %s: %s", topic, mosquitto_strerror(rc));
-        return -1;
-    }
-    f->outstanding++;
-    return 0;
+    /* QUEUED: the connection broke under it; the link sends it after reconnecting. */
+    jh_link_result r = jh_link_publish_mid(f->link, topic, payload, strlen(payload), retain, mid, err, sizeof err);
+    if (r == JH_LINK_REFUSED)
+        jh_log(JH_LOG_ERROR, "%s", err);
+    return r < 0 ? -1 : 0;
 }
 
 static void publish_state(jh_front *f, const char *suffix, char *payload)
@@ -140,7 +126,7 @@ static void publish_state(jh_front *f, const char *suffix, char *payload)
 
 static void flush_dirty(jh_front *f)
 {
-    if (!f->connected)
+    if (!announced(f))
         return; /* everything is republished on connect anyway */
     int64_t now = hall_now(f);
     char suffix[JH_TOPIC_LEN];
@@ -180,10 +166,10 @@ static void merge_dirty(jh_front *f, const jh_outcome *o)
     f->hall_dirty |= o->hall_dirty;
 }
 
-/* Hands outbox events to libmosquitto, oldest first, while there is room. */
+/* Hands outbox events to the link, oldest first, while there is room. */
 static void drain_outbox(jh_front *f)
 {
-    while (f->connected && f->n_inflight < MAX_EVENTS_IN_FLIGHT) {
+    while (announced(f) && f->n_inflight < MAX_EVENTS_IN_FLIGHT) {
         jh_event ev;
         int r = jh_engine_outbox_next(f->engine, f->published_seq, &ev);
         if (r < 0)
@@ -352,63 +338,13 @@ static void handle_command(jh_front *f, const char *topic, const char *payload, 
     flush_dirty(f);
 }
 
-/* ---- libmosquitto callbacks: record, publish, never run the loop ---- */
+/* ---- the link's callbacks: record, publish, never pump ---- */
 
-static void on_connect(struct mosquitto *m, void *obj, int rc)
+static void on_ack(void *user, int mid) { event_acked(user, mid); }
+
+static void on_message(void *user, const char *topic, const void *payload, size_t len)
 {
-    (void)m;
-    jh_front *f = obj;
-    if (rc == 0) {
-        f->just_connected = 1;
-        return;
-    }
-    log_link(f, LINK_REFUSED, mosquitto_connack_string(rc));
-}
-
-static void on_disconnect(struct mosquitto *m, void *obj, int rc)
-{
-    (void)m;
-    jh_front *f = obj;
-    f->connected = 0;
-    f->socket_open = 0;
-    if (rc != 0 && f->logged == LINK_UP)
-        log_link(f, LINK_DOWN, mosquitto_strerror(rc));
-}
-
-static void on_publish(struct mosquitto *m, void *obj, int mid)
-{
-    (void)m;
-    jh_front *f = obj;
-    if (f->outstanding > 0)
-        f->outstanding--;
-    event_acked(f, mid);
-}
-
-static void on_message(struct mosquitto *m, void *obj, const struct mosquitto_message *msg)
-{
-    (void)m;
-    jh_front *f = obj;
-    if (msg->payloadlen < 0)
-        return;
-    handle_command(f, msg->topic, msg->payload ? msg->payload : "", (size_t)msg->payloadlen);
-}
-
-/* ---- connection ---- */
-
-static int subscribe_all(jh_front *f)
-{
-    static const char *const suffixes[] = {"kiosk/+/cmd", "counter/+/cmd", "admin/cmd"};
-    for (size_t i = 0; i < 3; i++) {
-        char topic[JH_TOPIC_LEN];
-        if (jh_topic(topic, sizeof topic, f->cfg->site, suffixes[i]) < 0)
-            return -1;
-        int rc = mosquitto_subscribe(f->mosq, NULL, topic, 1);
-        if (rc != MOSQ_ERR_SUCCESS) {
-            jh_log(JH_LOG_ERROR, "subscribe %s: %s", topic, mosquitto_strerror(rc));
-            return -1;
-        }
-    }
-    return 0;
+    handle_command(user, topic, payload, len);
 }
 
 static void status_online(jh_front *f)
@@ -419,117 +355,62 @@ static void status_online(jh_front *f)
     publish(f, "status/caller", payload, 1, NULL);
 }
 
-/* CONNACK accepted: what every (re)connection announces. */
-static void after_connect(jh_front *f)
+/* CONNACK accepted and the commands subscribed: what every (re)connection announces. */
+static void on_session(void *user)
 {
-    f->just_connected = 0;
-    f->connected = 1;
-    f->backoff_ms = BACKOFF_MIN_MS;
-    log_link(f, LINK_UP, "");
-    subscribe_all(f);
+    jh_front *f = user;
+    f->announced = jh_link_session(f->link);
     status_online(f);
     mark_all_dirty(f);
     flush_dirty(f);
     drain_outbox(f);
 }
 
-/* libmosquitto says only "A TLS error occurred."; name the two usual causes. */
-static const char *link_error(int rc)
-{
-    if (rc == MOSQ_ERR_TLS)
-        return "TLS handshake failed: is the broker's certificate signed by [broker] cafile, "
-               "with [broker] host among its names? Client certificate needed?";
-    return rc == MOSQ_ERR_ERRNO ? strerror(errno) : mosquitto_strerror(rc);
-}
+/* ---- what the link says: one log line per change, not one per attempt ---- */
 
-static void schedule_retry(jh_front *f, int64_t now)
+static void log_link(const jh_front *f, jh_link_state s)
 {
-    f->next_attempt_ms = now + f->backoff_ms;
-    f->backoff_ms = f->backoff_ms * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : f->backoff_ms * 2;
-}
-
-static void try_connect(jh_front *f, int64_t now)
-{
-    if (f->socket_open || now < f->next_attempt_ms)
-        return;
     const jh_hall_config *c = f->cfg;
-    /* Asynchronous: a blocking connect to a remote broker that is down would hold
-     * the loop (and the systemd watchdog) for the kernel's TCP timeout; a refusal
-     * or timeout now surfaces in io_round and reaches connection_lost. */
-    int rc = f->ever_opened ? mosquitto_reconnect_async(f->mosq)
-                            : mosquitto_connect_async(f->mosq, c->broker_host, c->broker_port, KEEPALIVE_S);
-    if (rc == MOSQ_ERR_SUCCESS) {
-        f->ever_opened = 1;
-        f->socket_open = 1;
-        f->next_attempt_ms = now + KEEPALIVE_S * 1000; /* CONNACK deadline */
-        return;
-    }
-    log_link(f, LINK_UNREACHABLE, link_error(rc));
-    schedule_retry(f, now);
+    const char *why = jh_link_reason(f->link);
+    if (s == JH_LINK_STATE_ONLINE)
+        jh_log(JH_LOG_INFO, "connected to broker %s:%d", c->broker_host, c->broker_port);
+    else if (s == JH_LINK_STATE_UNREACHABLE)
+        jh_log(JH_LOG_WARN, "broker %s:%d unreachable (%s); retrying", c->broker_host, c->broker_port, why);
+    else if (s == JH_LINK_STATE_REFUSED)
+        jh_log(JH_LOG_ERROR, "broker refused the connection (%s); retrying", why);
+    else if (s == JH_LINK_STATE_LOST)
+        jh_log(JH_LOG_WARN, "lost the broker (%s); reconnecting", why);
 }
 
-static void connection_lost(jh_front *f, int rc, int64_t now)
+/* systemd's status line (systemctl status jiaohao-caller) follows the broker link. */
+static void notify_link(const jh_front *f, jh_link_state s)
 {
-    if (f->logged == LINK_UP)
-        log_link(f, LINK_DOWN, link_error(rc));
-    else if (f->logged != LINK_REFUSED || rc == MOSQ_ERR_TLS)
-        /* The connect is asynchronous: a refused TCP connection or certificate
-         * surfaces here, not in try_connect. After a refused login the broker
-         * closes the socket; that is not news. */
-        log_link(f, LINK_UNREACHABLE, link_error(rc));
-    if (f->socket_open)
-        mosquitto_disconnect(f->mosq); /* closes the socket if the library has not */
-    f->connected = 0;
-    f->socket_open = 0;
-    schedule_retry(f, now);
+    static const char *what[] = {[JH_LINK_STATE_STARTING] = "connecting",
+                                 [JH_LINK_STATE_ONLINE] = "connected",
+                                 [JH_LINK_STATE_UNREACHABLE] = "unreachable; retrying",
+                                 [JH_LINK_STATE_REFUSED] = "refused the login; retrying",
+                                 [JH_LINK_STATE_LOST] = "lost; reconnecting"};
+    char st[300], err[300];
+    snprintf(st, sizeof st, "STATUS=broker %s:%d %s", f->cfg->broker_host, f->cfg->broker_port, what[s]);
+    if (jh_sd_notify(st, err, sizeof err) < 0)
+        jh_log(JH_LOG_WARN, "systemd: %s", err);
+}
+
+static void follow_link(jh_front *f)
+{
+    jh_link_state s = jh_link_state_of(f->link);
+    if (s == f->told)
+        return;
+    f->told = s;
+    log_link(f, s);
+    notify_link(f, s);
 }
 
 /* ---- the loop ---- */
 
-/* Why an asynchronous connect failed (refused, no route, timed out), as errno. */
-static int connect_failure(int sock)
-{
-    int err = 0;
-    socklen_t len = sizeof err;
-    if (getsockopt(sock, SOL_SOCKET, SO_ERROR, &err, &len) < 0 || err == 0)
-        return MOSQ_ERR_CONN_LOST;
-    errno = err;
-    return MOSQ_ERR_ERRNO;
-}
-
-/* One poll round on the broker socket; returns 0 or a libmosquitto error. */
-static int io_round(jh_front *f, int timeout_ms)
-{
-    int sock = mosquitto_socket(f->mosq);
-    struct pollfd p = {.fd = sock, .events = POLLIN};
-    if (sock < 0) {
-        poll(NULL, 0, timeout_ms);
-        return MOSQ_ERR_SUCCESS;
-    }
-    if (mosquitto_want_write(f->mosq))
-        p.events |= POLLOUT;
-    if (poll(&p, 1, timeout_ms) < 0)
-        return errno == EINTR ? MOSQ_ERR_SUCCESS : MOSQ_ERR_ERRNO;
-    int rc = MOSQ_ERR_SUCCESS;
-    if (!f->connected && (p.revents & (POLLERR | POLLHUP)))
-        return connect_failure(sock); /* the library would only call it a protocol error */
-    if (p.revents & (POLLIN | POLLERR | POLLHUP))
-        rc = mosquitto_loop_read(f->mosq, 1);
-    /* Until CONNACK the socket may still be connecting: write only when poll says
-     * it can take bytes (writing earlier fails the attempt as a protocol error). */
-    if (rc == MOSQ_ERR_SUCCESS && mosquitto_socket(f->mosq) >= 0 && mosquitto_want_write(f->mosq) &&
-        (f->connected || (p.revents & POLLOUT)))
-        rc = mosquitto_loop_write(f->mosq, 1);
-    return rc;
-}
-
 static void loop_step(jh_front *f, int64_t *next_tick)
 {
     int64_t now = mono_ms();
-    if (!f->socket_open)
-        try_connect(f, now);
-    else if (!f->connected && now >= f->next_attempt_ms) /* no CONNACK in time */
-        connection_lost(f, MOSQ_ERR_CONN_LOST, now);
     if (now >= *next_tick) {
         *next_tick = now + TICK_MS;
         if (f->sim) { /* no time passes, but events held back for room go out */
@@ -538,55 +419,27 @@ static void loop_step(jh_front *f, int64_t *next_tick)
         } else {
             tick(f);
         }
-        if (f->socket_open && mosquitto_loop_misc(f->mosq) != MOSQ_ERR_SUCCESS)
-            connection_lost(f, MOSQ_ERR_CONN_LOST, now);
     }
-    int64_t wake = *next_tick;
-    if (!f->socket_open && f->next_attempt_ms < wake)
-        wake = f->next_attempt_ms;
-    int timeout = wake > now ? (int)(wake - now) : 0;
-    int had_socket = f->socket_open;
-    int rc = io_round(f, timeout);
-    /* on_disconnect may already have cleared socket_open; the retry still needs scheduling. */
-    if (had_socket && (rc != MOSQ_ERR_SUCCESS || !f->socket_open))
-        connection_lost(f, rc, mono_ms());
-    if (f->just_connected)
-        after_connect(f);
+    now = mono_ms(); /* the tick may have taken a while */
+    jh_link_wait(f->link, now, *next_tick > now ? (int)(*next_tick - now) : 0);
+    jh_link_pump(f->link, mono_ms());
+    follow_link(f);
 }
 
-/* Publishes offline, waits briefly for PUBACKs, then DISCONNECTs (which cancels the Will). */
+/* Says offline and waits briefly for the PUBACKs; jh_front_free's DISCONNECT then cancels the Will. */
 static void shutdown_link(jh_front *f)
 {
-    if (!f->connected)
+    if (!jh_link_connected(f->link))
         return;
-    char payload[128];
+    char payload[128], err[512];
     snprintf(payload, sizeof payload, "{\"online\":false,\"version\":\"%s\"}", f->version);
-    publish(f, "status/caller", payload, 1, NULL);
-    int64_t deadline = mono_ms() + SHUTDOWN_FLUSH_MS;
-    while (f->outstanding > 0 && f->connected && mono_ms() < deadline)
-        if (io_round(f, 100) != MOSQ_ERR_SUCCESS)
-            break;
-    mosquitto_disconnect(f->mosq);
-    f->connected = 0;
-}
-
-/* systemd's status line (systemctl status jiaohao-caller) follows the broker link. */
-static void notify_link(const jh_front *f)
-{
-    static const char *what[] = {[LINK_DOWN] = "lost; reconnecting", [LINK_UP] = "connected",
-                                 [LINK_UNREACHABLE] = "unreachable; retrying",
-                                 [LINK_REFUSED] = "refused the login; retrying"};
-    char st[300], err[300];
-    snprintf(st, sizeof st, "STATUS=broker %s:%d %s", f->cfg->broker_host, f->cfg->broker_port,
-             what[f->logged]);
-    if (jh_sd_notify(st, err, sizeof err) < 0)
-        jh_log(JH_LOG_WARN, "systemd: %s", err);
+    if (jh_link_goodbye(f->link, f->status_topic, payload, SHUTDOWN_FLUSH_MS, err, sizeof err) < 0)
+        jh_log(JH_LOG_WARN, "%s", err);
 }
 
 void jh_front_run(jh_front *f, volatile sig_atomic_t *stop)
 {
     int64_t next_tick = mono_ms();
-    link_state told = f->logged;
     jh_sd_watchdog watchdog = {0};
     char err[300];
     while (!*stop) {
@@ -595,10 +448,6 @@ void jh_front_run(jh_front *f, volatile sig_atomic_t *stop)
          * link stops the kicks, and systemd restarts the daemon (WatchdogSec=). */
         if (jh_sd_watchdog_kick(&watchdog, mono_ms(), err, sizeof err) < 0)
             jh_log(JH_LOG_WARN, "systemd watchdog: %s", err);
-        if (f->logged != told) {
-            told = f->logged;
-            notify_link(f);
-        }
     }
     jh_log(JH_LOG_INFO, "stopping");
     if (jh_sd_notify("STOPPING=1", err, sizeof err) < 0)
@@ -608,27 +457,38 @@ void jh_front_run(jh_front *f, volatile sig_atomic_t *stop)
 
 /* ---- setup ---- */
 
-static int configure_client(jh_front *f, char *err, size_t errlen)
+static int topics(jh_front *f, char *err, size_t errlen)
+{
+    static const char *const suffixes[N_COMMAND_TOPICS] = {"kiosk/+/cmd", "counter/+/cmd", "admin/cmd"};
+    int bad = jh_topic(f->status_topic, sizeof f->status_topic, f->cfg->site, "status/caller") < 0;
+    for (int i = 0; i < N_COMMAND_TOPICS; i++)
+        bad |= jh_topic(f->command_topics[i], sizeof f->command_topics[i], f->cfg->site, suffixes[i]) < 0;
+    if (bad)
+        snprintf(err, errlen, "cannot make the topics for site '%s'", f->cfg->site);
+    return bad ? -1 : 0;
+}
+
+/* The link: a stable client id (its persistent session keeps the commands sent while
+ * the daemon is down), the caller's login, TLS as configured, the Will. */
+static int open_link(jh_front *f, char *err, size_t errlen)
 {
     const jh_hall_config *c = f->cfg;
-    char user[JH_ID_LEN], password[JH_PASSWORD_LEN];
-    if (jh_broker_login(c, "caller", user, sizeof user, password, sizeof password, err, errlen) < 0)
+    char user[JH_ID_LEN], password[JH_PASSWORD_LEN], client_id[JH_CLIENT_ID_LEN];
+    if (jh_client_id(client_id, sizeof client_id, jh_broker_user(c, "caller"), c->site, err, errlen) < 0 ||
+        jh_broker_login(c, "caller", user, sizeof user, password, sizeof password, err, errlen) < 0)
         return -1;
-    int rc = mosquitto_username_pw_set(f->mosq, user, password);
+    jh_link_opts o = {.host = c->broker_host, .port = c->broker_port, .user = user, .password = password,
+                      .client_id = client_id, .cafile = c->broker_cafile, .certfile = c->broker_certfile,
+                      .keyfile = c->broker_keyfile, .n_topics = N_COMMAND_TOPICS, .persistent = 1,
+                      .keepalive_s = KEEPALIVE_S, .reads_per_pump = READS_PER_PUMP};
+    for (int i = 0; i < N_COMMAND_TOPICS; i++)
+        o.topics[i] = f->command_topics[i];
+    f->link = jh_link_new(&o, on_message, on_session, f, err, errlen);
     memset(password, 0, sizeof password);
-    static const char will[] = "{\"online\":false}";
-    if (rc == MOSQ_ERR_SUCCESS)
-        rc = mosquitto_will_set(f->mosq, f->status_topic, (int)strlen(will), will, 1, true);
-    if (rc == MOSQ_ERR_SUCCESS)
-        rc = mosquitto_int_option(f->mosq, MOSQ_OPT_TCP_NODELAY, 1);
-    if (rc == MOSQ_ERR_SUCCESS && c->broker_cafile[0])
-        rc = mosquitto_tls_set(f->mosq, c->broker_cafile, NULL, c->broker_certfile[0] ? c->broker_certfile : NULL,
-                               c->broker_keyfile[0] ? c->broker_keyfile : NULL, NULL);
-    if (rc != MOSQ_ERR_SUCCESS) {
-        snprintf(err, errlen, "setting up the MQTT client: %s", mosquitto_strerror(rc));
+    if (!f->link)
         return -1;
-    }
-    return 0;
+    jh_link_on_ack(f->link, on_ack);
+    return jh_link_set_will(f->link, f->status_topic, "{\"online\":false}", 1, err, errlen);
 }
 
 jh_front *jh_front_new(const jh_hall_config *cfg, jh_engine *engine, const char *version,
@@ -641,27 +501,12 @@ jh_front *jh_front_new(const jh_hall_config *cfg, jh_engine *engine, const char 
     }
     f->cfg = cfg;
     f->engine = engine;
-    f->backoff_ms = BACKOFF_MIN_MS;
     snprintf(f->version, sizeof f->version, "%s", version);
     jh_time_iso8601(jh_time_now_ms(), f->started_at, sizeof f->started_at);
-    /* Stable across restarts: its persistent session keeps the commands sent while it is down. */
-    char client_id[JH_CLIENT_ID_LEN];
-    mosquitto_lib_init();
-    if (jh_client_id(client_id, sizeof client_id, jh_broker_user(cfg, "caller"), cfg->site, err, errlen) < 0 ||
-        jh_topic(f->status_topic, sizeof f->status_topic, cfg->site, "status/caller") < 0 ||
-        !(f->mosq = mosquitto_new(client_id, false, f))) {
-        snprintf(err, errlen, "cannot create the MQTT client for site '%s'", cfg->site);
+    if (topics(f, err, errlen) < 0 || open_link(f, err, errlen) < 0) {
         jh_front_free(f);
         return NULL;
     }
-    if (configure_client(f, err, errlen) < 0) {
-        jh_front_free(f);
-        return NULL;
-    }
-    mosquitto_connect_callback_set(f->mosq, on_connect);
-    mosquitto_disconnect_callback_set(f->mosq, on_disconnect);
-    mosquitto_publish_callback_set(f->mosq, on_publish);
-    mosquitto_message_callback_set(f->mosq, on_message);
     return f;
 }
 
@@ -675,8 +520,6 @@ void jh_front_free(jh_front *f)
 {
     if (!f)
         return;
-    if (f->mosq)
-        mosquitto_destroy(f->mosq);
-    mosquitto_lib_cleanup();
+    jh_link_free(f->link);
     free(f);
 }

@@ -3,11 +3,14 @@
  * mqtt_front — the caller daemon's MQTT side: the only code that turns broker
  * traffic into engine calls and engine results into broker traffic.
  *
- * Owns: the libmosquitto client (its own poll loop, reconnect with backoff,
- * persistent session, Last Will), the topic subscriptions, and the order of
- * announcements: reply, then events from the engine's outbox, then the
- * retained states the command made dirty. It holds no queue state of its own;
- * what it publishes is always what the engine has already committed.
+ * Owns: the daemon's use of its broker link (common/link's jh_link, which
+ * connects, reconnects on its back-off, keeps the persistent session and the
+ * Last Will): the loop around it, the command subscriptions, what every new
+ * session announces (status/caller online, every retained state, the outbox),
+ * the order of announcements — reply, then events from the engine's outbox,
+ * then the retained states the command made dirty — and the log and systemd
+ * lines that follow the link. It holds no queue state of its own; what it
+ * publishes is always what the engine has already committed.
  *
  * main.c loads the config, opens the engine and hands both in here.
  */
@@ -34,7 +37,8 @@ jh_front *jh_front_new(const jh_hall_config *cfg, jh_engine *engine, const char 
 
 /*
  * Runs until *stop becomes non-zero (a signal handler sets it): connects and
- * keeps reconnecting, serves commands, ticks the engine about once a second.
+ * keeps reconnecting (jh_link's schedule), serves commands, ticks the engine
+ * about once a second.
  * Nothing makes it give up on its own: broker and store failures are logged
  * and retried. On stop it publishes status/caller offline and disconnects
  * cleanly (waiting at most 2 s for the broker's acknowledgements).

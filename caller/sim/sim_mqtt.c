@@ -2,16 +2,24 @@
 /*
  * sim_mqtt — see sim_mqtt.h.
  *
- * Why blocking waits on one client at a time: the day is a strict sequence
- * (each action depends on the answer to the one before), so there is never
- * more than one command in flight. While waiting for a reply the driver
- * reads only the client that sent the command, and services the others
- * (keepalive, the admin client's alert events) about once a second.
+ * Each device's connection is a jh_link (common/link), the state machine every
+ * program of the hall uses; this file keeps only the driver's request/reply
+ * logic on top of it.
+ *
+ * Why waits on one client at a time: the day is a strict sequence (each action
+ * depends on the answer to the one before), so there is never more than one
+ * command in flight. While waiting for a reply the driver sleeps on the link
+ * that sent the command (jh_link_wait) and services the others (keepalive, the
+ * admin client's alert events) about once a second.
+ *
+ * A day played over a connection that broke is no day to compare: the driver
+ * stops at the first attempt that fails (refused login, no broker) and at the
+ * first connection that is lost, rather than letting the link reconnect behind
+ * its back (replies and alerts sent in the gap would be missing).
  */
 #include "sim_mqtt.h"
 
 #include <cjson/cJSON.h>
-#include <mosquitto.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,20 +28,22 @@
 
 #include "broker_auth.h"
 #include "hall_time.h"
+#include "mqtt_link.h"
 #include "protocol.h"
 
 #define KEEPALIVE_S 60
 #define REPLY_TIMEOUT_MS 30000 /* normally well under a millisecond; generous for a loaded box */
+#define LOGIN_TIMEOUT_MS 10000
 #define OTHERS_EVERY_MS 1000
+#define WAIT_SLICE_MS 50
 
 enum { C_ADMIN, C_BRIDGE, C_KIOSKS }; /* conns[]: admin, bridge, then one per kiosk */
 
 typedef struct {
     struct jh_sim_mqtt *m;
-    struct mosquitto *mosq;
+    jh_link *link;
     char device[JH_ID_LEN];      /* "admin", "bridge" or the kiosk id: replies come to reply/<device> */
     char reply_topic[JH_TOPIC_LEN];
-    int sub_mid, subscribed;
 } conn;
 
 struct jh_sim_mqtt {
@@ -58,49 +68,37 @@ static int64_t mono_ms(void)
 
 /* ---- what arrives ---- */
 
-static void on_reply(jh_sim_mqtt *m, const struct mosquitto_message *msg, const cJSON *j)
+static void on_reply(jh_sim_mqtt *m, const void *payload, size_t len, const cJSON *j)
 {
     const char *id = cJSON_GetStringValue(cJSON_GetObjectItem(j, "id"));
     if (!m->reply && m->waiting_id[0] && id && !strcmp(id, m->waiting_id)) {
-        m->reply = malloc((size_t)msg->payloadlen + 1);
+        m->reply = malloc(len + 1);
         if (m->reply) {
-            memcpy(m->reply, msg->payload, (size_t)msg->payloadlen);
-            m->reply[msg->payloadlen] = '\0';
+            memcpy(m->reply, payload, len);
+            m->reply[len] = '\0';
         }
     }
 }
 
-static void on_message(struct mosquitto *mosq, void *obj, const struct mosquitto_message *msg)
+static void on_message(void *user, const char *topic, const void *payload, size_t len)
 {
-    (void)mosq;
-    conn *k = obj;
+    conn *k = user;
     jh_sim_mqtt *m = k->m;
-    cJSON *j = msg->payloadlen > 0 ? cJSON_ParseWithLength(msg->payload, (size_t)msg->payloadlen) : NULL;
+    cJSON *j = len > 0 ? cJSON_ParseWithLength(payload, len) : NULL;
     if (!j)
         return;
-    if (!strcmp(msg->topic, k->reply_topic)) {
-        on_reply(m, msg, j);
-    } else if (!strcmp(msg->topic, m->alert_topic)) {
+    if (!strcmp(topic, k->reply_topic)) {
+        on_reply(m, payload, len, j);
+    } else if (!strcmp(topic, m->alert_topic)) {
         const char *kind = cJSON_GetStringValue(cJSON_GetObjectItem(j, "kind"));
         int wait = kind && !strcmp(kind, "long-wait");
         m->alerts_wait += wait;
         m->alerts_overrun += !wait;
-    } else if (!strcmp(msg->topic, m->status_topic)) {
+    } else if (!strcmp(topic, m->status_topic)) {
         m->caller_online = cJSON_IsTrue(cJSON_GetObjectItem(j, "online"));
         m->caller_sim = cJSON_IsTrue(cJSON_GetObjectItem(j, "sim_clock"));
     }
     cJSON_Delete(j);
-}
-
-static void on_subscribe(struct mosquitto *mosq, void *obj, int mid, int n, const int *granted)
-{
-    (void)mosq;
-    conn *k = obj;
-    int ok = n > 0;
-    for (int i = 0; i < n; i++)
-        ok &= granted[i] <= 2; /* 0x80: refused by the ACL */
-    if (mid == k->sub_mid && ok)
-        k->subscribed = 1;
 }
 
 /* ---- waiting ---- */
@@ -108,76 +106,76 @@ static void on_subscribe(struct mosquitto *mosq, void *obj, int mid, int n, cons
 typedef int (*done_fn)(const jh_sim_mqtt *m, const conn *k);
 
 static int got_reply(const jh_sim_mqtt *m, const conn *k) { (void)k; return m->reply != NULL; }
-static int is_subscribed(const jh_sim_mqtt *m, const conn *k) { (void)m; return k->subscribed; }
+static int is_subscribed(const jh_sim_mqtt *m, const conn *k) { (void)m; return jh_link_subscribed(k->link); }
 static int caller_online(const jh_sim_mqtt *m, const conn *k) { (void)k; return m->caller_online; }
 
-/* Runs `focus` (and now and then the others) until done; -1 with err on timeout or a lost link. */
+/* -1 with err once k's link failed an attempt, was lost or came back in a new session. */
+static int broken(const conn *k, const char *what, char *err, size_t errlen)
+{
+    jh_link_state s = jh_link_state_of(k->link);
+    const char *refused = jh_link_refused_filter(k->link);
+    if (s == JH_LINK_STATE_STARTING || (s == JH_LINK_STATE_ONLINE && jh_link_session(k->link) <= 1 && !refused))
+        return 0;
+    if (refused)
+        snprintf(err, errlen, "%s: the broker refused %s the subscription to %s", what, k->device, refused);
+    else
+        snprintf(err, errlen, "%s: the broker connection as %s failed: %s", what, k->device,
+                 s == JH_LINK_STATE_ONLINE ? "lost and connected again" : jh_link_error(k->link));
+    return -1;
+}
+
+/* Pumps `focus` (and now and then the others) until done; -1 with err on timeout or a broken link. */
 static int pump_until(jh_sim_mqtt *m, conn *focus, done_fn done, int timeout_ms, const char *what,
                       char *err, size_t errlen)
 {
     int64_t start = mono_ms(), others = start;
-    while (!done(m, focus)) {
-        int rc = mosquitto_loop(focus->mosq, 50, 1);
+    for (;;) {
         int64_t now = mono_ms();
-        if (rc != MOSQ_ERR_SUCCESS) {
-            snprintf(err, errlen, "%s: the broker connection as %s failed: %s", what,
-                     focus->device, mosquitto_strerror(rc));
+        jh_link_pump(focus->link, now);
+        if (broken(focus, what, err, errlen) < 0)
             return -1;
-        }
+        if (done(m, focus))
+            return 0;
         if (now - start > timeout_ms) {
             snprintf(err, errlen, "%s: nothing within %d s", what, timeout_ms / 1000);
             return -1;
         }
-        if (now - others >= OTHERS_EVERY_MS) {
-            others = now;
-            for (int i = 0; i < m->n_conns; i++)
-                if (&m->conns[i] != focus)
-                    mosquitto_loop(m->conns[i].mosq, 0, 1);
+        for (int i = 0; now - others >= OTHERS_EVERY_MS && i < m->n_conns; i++) {
+            if (&m->conns[i] == focus)
+                continue;
+            jh_link_pump(m->conns[i].link, now);
+            if (broken(&m->conns[i], what, err, errlen) < 0)
+                return -1;
         }
+        if (now - others >= OTHERS_EVERY_MS)
+            others = now;
+        jh_link_wait(focus->link, mono_ms(), WAIT_SLICE_MS);
     }
-    return 0;
 }
 
 /* ---- connecting ---- */
 
-static int setup_client(jh_sim_mqtt *m, conn *k, char *err, size_t errlen)
+/* Its reply topic, and for the admin client the alerts and the caller's status too. */
+static int open_link(jh_sim_mqtt *m, conn *k, char *err, size_t errlen)
 {
     const jh_hall_config *c = m->cfg;
     char id[JH_CLIENT_ID_LEN], sfx[JH_ID_LEN + 32], user[JH_ID_LEN], password[JH_PASSWORD_LEN];
     snprintf(sfx, sizeof sfx, "sim-%s-%ld", k->device, (long)getpid());
-    if (jh_client_id(id, sizeof id, jh_broker_user(c, k->device), sfx, err, errlen) < 0)
+    if (jh_client_id(id, sizeof id, jh_broker_user(c, k->device), sfx, err, errlen) < 0 ||
+        jh_broker_login(c, k->device, user, sizeof user, password, sizeof password, err, errlen) < 0)
         return -1;
-    if (!(k->mosq = mosquitto_new(id, true, k))) {
-        snprintf(err, errlen, "cannot create an MQTT client");
-        return -1;
+    jh_link_opts o = {.host = c->broker_host, .port = c->broker_port, .user = user, .password = password,
+                      .client_id = id, .cafile = c->broker_cafile, .certfile = c->broker_certfile,
+                      .keyfile = c->broker_keyfile, .topics = {k->reply_topic}, .n_topics = 1,
+                      .keepalive_s = KEEPALIVE_S};
+    if (k == &m->conns[C_ADMIN]) {
+        o.topics[1] = m->alert_topic;
+        o.topics[2] = m->status_topic;
+        o.n_topics = 3;
     }
-    if (jh_broker_login(c, k->device, user, sizeof user, password, sizeof password, err, errlen) < 0)
-        return -1;
-    int rc = mosquitto_username_pw_set(k->mosq, user, password);
+    k->link = jh_link_new(&o, on_message, NULL, k, err, errlen);
     memset(password, 0, sizeof password);
-    if (rc == MOSQ_ERR_SUCCESS)
-        rc = mosquitto_int_option(k->mosq, MOSQ_OPT_TCP_NODELAY, 1);
-    if (rc == MOSQ_ERR_SUCCESS && c->broker_cafile[0])
-        rc = mosquitto_tls_set(k->mosq, c->broker_cafile, NULL, c->broker_certfile[0] ? c->broker_certfile : NULL,
-                               c->broker_keyfile[0] ? c->broker_keyfile : NULL, NULL);
-    mosquitto_message_callback_set(k->mosq, on_message);
-    mosquitto_subscribe_callback_set(k->mosq, on_subscribe);
-    if (rc == MOSQ_ERR_SUCCESS)
-        rc = mosquitto_connect(k->mosq, c->broker_host, c->broker_port, KEEPALIVE_S);
-    if (rc != MOSQ_ERR_SUCCESS) {
-        snprintf(err, errlen, "broker %s:%d as %s: %s", c->broker_host, c->broker_port, user,
-                 mosquitto_strerror(rc));
-        return -1;
-    }
-    return 0;
-}
-
-/* Its reply topic, and for the admin client the alerts and the caller's status too. */
-static int subscribe(jh_sim_mqtt *m, conn *k)
-{
-    char *topics[3] = {k->reply_topic, m->alert_topic, m->status_topic};
-    int n = k == &m->conns[C_ADMIN] ? 3 : 1;
-    return mosquitto_subscribe_multiple(k->mosq, &k->sub_mid, n, topics, 1, 0, NULL);
+    return k->link ? 0 : -1;
 }
 
 static int open_conn(jh_sim_mqtt *m, conn *k, const char *device, char *err, size_t errlen)
@@ -190,15 +188,11 @@ static int open_conn(jh_sim_mqtt *m, conn *k, const char *device, char *err, siz
         snprintf(err, errlen, "bad site '%s'", m->cfg->site);
         return -1;
     }
-    if (setup_client(m, k, err, errlen) < 0)
+    if (open_link(m, k, err, errlen) < 0)
         return -1;
-    if (subscribe(m, k) != MOSQ_ERR_SUCCESS) {
-        snprintf(err, errlen, "subscribing as %s failed", device);
-        return -1;
-    }
     char what[64];
     snprintf(what, sizeof what, "logging in as %s", device);
-    return pump_until(m, k, is_subscribed, 10000, what, err, errlen);
+    return pump_until(m, k, is_subscribed, LOGIN_TIMEOUT_MS, what, err, errlen);
 }
 
 /* The caller must be online on a simulated clock: a real one would refuse `clock` anyway. */
@@ -231,7 +225,6 @@ jh_sim_mqtt *jh_sim_mqtt_open(const jh_hall_config *cfg, int wait_s, char *err, 
         free(m);
         return NULL;
     }
-    mosquitto_lib_init();
     int bad = jh_topic(m->alert_topic, sizeof m->alert_topic, cfg->site, "event/alert") < 0 ||
               jh_topic(m->status_topic, sizeof m->status_topic, cfg->site, "status/caller") < 0;
     if (bad)
@@ -252,16 +245,11 @@ void jh_sim_mqtt_close(jh_sim_mqtt *m)
 {
     if (!m)
         return;
-    for (int i = 0; i < m->n_conns; i++) {
-        if (!m->conns[i].mosq)
-            continue;
-        mosquitto_disconnect(m->conns[i].mosq);
-        mosquitto_destroy(m->conns[i].mosq);
-    }
+    for (int i = 0; i < m->n_conns; i++)
+        jh_link_free(m->conns[i].link); /* DISCONNECT when up */
     free(m->conns);
     free(m->reply);
     free(m);
-    mosquitto_lib_cleanup();
 }
 
 /* ---- the hall ---- */
@@ -296,19 +284,18 @@ static char *mqtt_send(void *ctx, const jh_origin *origin, const jh_command *cmd
         snprintf(err, errlen, "no [kiosk %s] in the config to take tickets at", origin->id);
         return NULL;
     }
-    char *json = jh_command_to_json(&c);
-    int rc = json && jh_topic(topic, sizeof topic, m->cfg->site, suffix) == 0
-                 ? mosquitto_publish(k->mosq, NULL, topic, (int)strlen(json), json, 1, false)
-                 : MOSQ_ERR_INVAL;
+    char *json = jh_command_to_json(&c), why[512] = "cannot encode it";
+    jh_link_result r = json && jh_topic(topic, sizeof topic, m->cfg->site, suffix) == 0
+                           ? jh_link_publish(k->link, topic, json, strlen(json), 0, why, sizeof why)
+                           : JH_LINK_REFUSED;
     free(json);
-    if (rc != MOSQ_ERR_SUCCESS) {
-        snprintf(err, errlen, "publishing %s as %s: %s", jh_op_name(c.op), k->device,
-                 mosquitto_strerror(rc));
+    if (r != JH_LINK_SENT) { /* even QUEUED: the connection broke under it */
+        snprintf(err, errlen, "publishing %s as %s: %s", jh_op_name(c.op), k->device, why);
         return NULL;
     }
     snprintf(m->waiting_id, sizeof m->waiting_id, "%s", c.id);
     snprintf(what, sizeof what, "the reply to %s %s from %s", jh_op_name(c.op), c.id, origin->id);
-    rc = pump_until(m, k, got_reply, REPLY_TIMEOUT_MS, what, err, errlen);
+    int rc = pump_until(m, k, got_reply, REPLY_TIMEOUT_MS, what, err, errlen);
     m->waiting_id[0] = '\0';
     char *reply = m->reply;
     m->reply = NULL;

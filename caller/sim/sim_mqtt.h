@@ -3,10 +3,11 @@
  * sim_mqtt — a jiaohao-caller started with --sim-clock, reached through the
  * hall's broker, as the hall a simulated day is played in (sim_run.h).
  *
- * Owns the driver's side of the wire: one MQTT client per device the day
- * speaks as — each kiosk as itself, the counters through the bridge user (as
- * wired keypads do: counter/<id>/cmd with reply_to "bridge"), the admin for
- * open, end-day and the clock — each logged in as common/broker_auth says.
+ * Owns the driver's side of the wire: one broker link (common/link's jh_link)
+ * per device the day speaks as — each kiosk as itself, the counters through
+ * the bridge user (as wired keypads do: counter/<id>/cmd with reply_to
+ * "bridge"), the admin for open, end-day and the clock — each logged in as
+ * common/broker_auth says.
  * Every command is published with the protocol codec and the driver waits
  * for its reply before going on; moving the clock is the admin op `clock`,
  * so the daemon ticks exactly where the engine-level driver does and the two

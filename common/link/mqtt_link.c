@@ -3,68 +3,75 @@
  * mqtt_link — non-blocking libmosquitto client with its own reconnect schedule
  * (see mqtt_link.h). Callbacks run inside mosquitto_loop(), called only from
  * jh_link_pump(); they never call the loop themselves.
+ *
+ * The phases: DOWN (waiting for next_try) → CONNECTING (TCP, TLS, CONNECT sent,
+ * waiting for CONNACK until the deadline) → UP (CONNACK accepted) → DOWN.
+ * Every way down goes through go_down(), once per attempt, which names the
+ * outcome (jh_link_state) and schedules the next attempt on the back-off.
+ * Publishing, flushing and the goodbye are in link_publish.c.
  */
-#include "mqtt_link.h"
+#include "link_internal.h"
 
 #include <errno.h>
-#include <mosquitto.h>
 #include <poll.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
-#define BACKOFF_MIN_MS 250
-#define BACKOFF_MAX_MS 2000
-#define CONNECT_TIMEOUT_MS 5000
 #define KEEPALIVE_S 10
 #define MAX_READS_PER_PUMP 2000 /* one packet per read: a burst of retained state is hundreds */
 
-typedef enum { LINK_DOWN, LINK_CONNECTING, LINK_UP } link_state;
+/* libmosquitto says only "A TLS error occurred."; name the two usual causes. */
+#define TLS_HINT "TLS handshake failed: is the broker's certificate signed by [broker] cafile, " \
+                 "with [broker] host among its names? Client certificate needed?"
 
-struct jh_link {
-    struct mosquitto *m;
-    char host[128];
-    int port;
-    char *topics[JH_LINK_MAX_TOPICS];
-    int n_topics;
-    int sub_mids[JH_LINK_MAX_TOPICS];
-    int subs_pending;
-    jh_link_msg_fn fn;
-    jh_link_session_fn on_session;
-    void *user;
-
-    link_state state;
-    int tried;
-    int64_t now;
-    int64_t next_try;
-    int64_t attempt_started;
-    int backoff;
-    uint64_t session;
-    int session_due;         /* accepted: start the session at the end of this pump */
-    int subscribed;          /* every filter acknowledged (a flag: the clock may read 0) */
-    int64_t subscribed_at;
-    int64_t last_message_at;
-    int unacked;              /* QoS 1 publishes without PUBACK (jh_link_publish) */
-    char error[300];
-};
-
-static void set_error(jh_link *l, int rc)
+/* Why this attempt or session ended; the first reason given wins (a refusal
+ * stays the reason when the broker then closes the socket). */
+static void set_reason(jh_link *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void set_reason(jh_link *l, const char *fmt, ...)
 {
-    if (rc == MOSQ_ERR_ERRNO)
-        snprintf(l->error, sizeof l->error, "%s:%d: %s", l->host, l->port, strerror(errno));
+    if (l->reason_set)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(l->reason, sizeof l->reason, fmt, ap);
+    va_end(ap);
+    snprintf(l->error, sizeof l->error, "%s:%d: %s", l->host, l->port, l->reason);
+    l->reason_set = 1;
+}
+
+/* A libmosquitto error as a reason; errno is read first, before anything clobbers it. */
+static void set_reason_rc(jh_link *l, int rc)
+{
+    int e = errno;
+    if (rc == MOSQ_ERR_TLS)
+        set_reason(l, "%s", TLS_HINT);
+    else if (rc == MOSQ_ERR_ERRNO && e != 0)
+        set_reason(l, "%s", strerror(e));
+    else if (rc == MOSQ_ERR_ERRNO)
+        set_reason(l, "connection lost");
     else
-        snprintf(l->error, sizeof l->error, "%s:%d: %s", l->host, l->port, mosquitto_strerror(rc));
+        set_reason(l, "%s", mosquitto_strerror(rc));
 }
 
 static void go_down(jh_link *l)
 {
-    l->state = LINK_DOWN;
+    if (l->phase == LINK_DOWN)
+        return; /* on_disconnect and the failing loop call may both report one end */
+    if (!l->reason_set)
+        set_reason(l, "connection lost");
+    l->state = l->phase == LINK_UP ? JH_LINK_STATE_LOST
+             : l->refused          ? JH_LINK_STATE_REFUSED
+                                   : JH_LINK_STATE_UNREACHABLE;
+    l->phase = LINK_DOWN;
     l->session_due = 0;
     l->subs_pending = 0;
     l->subscribed = 0;
     l->subscribed_at = 0;
     l->next_try = l->now + l->backoff;
-    l->backoff = l->backoff * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : l->backoff * 2;
+    l->backoff = l->backoff * 2 > JH_LINK_BACKOFF_MAX_MS ? JH_LINK_BACKOFF_MAX_MS : l->backoff * 2;
 }
 
 static void on_connect(struct mosquitto *m, void *obj, int rc)
@@ -72,12 +79,15 @@ static void on_connect(struct mosquitto *m, void *obj, int rc)
     jh_link *l = obj;
     (void)m;
     if (rc != 0) {
-        snprintf(l->error, sizeof l->error, "%s:%d: %s", l->host, l->port, mosquitto_connack_string(rc));
-        return; /* the broker closes the connection; the next loop round notices */
+        l->refused = 1;
+        set_reason(l, "%s", mosquitto_connack_string(rc));
+        return; /* libmosquitto closes the connection; go_down() follows in this pump */
     }
-    l->state = LINK_UP;
-    l->error[0] = '\0';
-    l->backoff = BACKOFF_MIN_MS;
+    l->phase = LINK_UP;
+    l->state = JH_LINK_STATE_ONLINE;
+    l->reason_set = 0;
+    l->refused_topic = -1;
+    l->backoff = JH_LINK_BACKOFF_MIN_MS;
     /* Not here: libmosquitto re-sends what it kept from the last connection
      * (JH_LINK_QUEUED) only after this callback, so a status published in
      * on_session now would be overwritten by an older one. */
@@ -88,17 +98,17 @@ static void start_session(jh_link *l)
 {
     l->session_due = 0;
     l->session++;
+    jh_link_resubscribe(l);
     if (l->on_session)
         l->on_session(l->user);
-    jh_link_resubscribe(l);
 }
 
 static void on_disconnect(struct mosquitto *m, void *obj, int rc)
 {
     jh_link *l = obj;
     (void)m;
-    if (rc != 0 && !l->error[0])
-        snprintf(l->error, sizeof l->error, "%s:%d: connection lost", l->host, l->port);
+    if (rc != 0)
+        set_reason_rc(l, rc);
     go_down(l);
 }
 
@@ -110,8 +120,8 @@ static void on_subscribe(struct mosquitto *m, void *obj, int mid, int qos_count,
         if (l->sub_mids[i] != mid)
             continue;
         l->sub_mids[i] = 0;
-        if (qos_count > 0 && granted[0] == 0x80) /* the ACL refused this filter */
-            snprintf(l->error, sizeof l->error, "subscription to %s refused", l->topics[i]);
+        if (qos_count > 0 && granted[0] == 0x80 && l->refused_topic < 0) /* the ACL refused it */
+            l->refused_topic = i;
         if (--l->subs_pending == 0) {
             l->subscribed = 1;
             l->subscribed_at = l->now;
@@ -124,16 +134,18 @@ static void on_message(struct mosquitto *m, void *obj, const struct mosquitto_me
     jh_link *l = obj;
     (void)m;
     l->last_message_at = l->now;
-    l->fn(l->user, msg->topic, msg->payload, msg->payloadlen > 0 ? (size_t)msg->payloadlen : 0);
+    l->fn(l->user, msg->topic, msg->payload ? msg->payload : "",
+          msg->payloadlen > 0 ? (size_t)msg->payloadlen : 0);
 }
 
 static void on_publish(struct mosquitto *m, void *obj, int mid)
 {
     jh_link *l = obj;
     (void)m;
-    (void)mid;
     if (l->unacked > 0)
         l->unacked--;
+    if (l->on_ack)
+        l->on_ack(l->user, mid);
 }
 
 static int configure(jh_link *l, const jh_link_opts *o, char *err, size_t errlen)
@@ -157,30 +169,49 @@ static int configure(jh_link *l, const jh_link_opts *o, char *err, size_t errlen
     return 0;
 }
 
-jh_link *jh_link_new(const jh_link_opts *o, jh_link_msg_fn fn, jh_link_session_fn on_session,
-                     void *user, char *err, size_t errlen)
+static int check_opts(const jh_link_opts *o, char *err, size_t errlen)
 {
     if (!o->host || !*o->host || o->port < 1 || o->port > 65535 || o->n_topics < 1 ||
         o->n_topics > JH_LINK_MAX_TOPICS) {
         snprintf(err, errlen, "broker: need a host, a port 1..65535 and 1..%d topics", JH_LINK_MAX_TOPICS);
-        return NULL;
+        return -1;
     }
+    if (o->persistent && (!o->client_id || !*o->client_id)) {
+        snprintf(err, errlen, "broker: a persistent session needs a client id");
+        return -1;
+    }
+    if (o->keepalive_s < 0 || o->reads_per_pump < 0) {
+        snprintf(err, errlen, "broker: keepalive and reads per pump must not be negative");
+        return -1;
+    }
+    return 0;
+}
+
+jh_link *jh_link_new(const jh_link_opts *o, jh_link_msg_fn fn, jh_link_session_fn on_session,
+                     void *user, char *err, size_t errlen)
+{
+    if (check_opts(o, err, errlen) < 0)
+        return NULL;
     jh_link *l = calloc(1, sizeof *l);
     if (!l) {
         snprintf(err, errlen, "out of memory");
         return NULL;
     }
+    mosquitto_lib_init(); /* counted: jh_link_free's cleanup leaves other users' alone */
     snprintf(l->host, sizeof l->host, "%s", o->host);
     l->port = o->port;
     l->fn = fn;
     l->on_session = on_session;
     l->user = user;
-    l->backoff = BACKOFF_MIN_MS;
-    snprintf(l->error, sizeof l->error, "%s:%d: not connected yet", l->host, l->port);
+    l->backoff = JH_LINK_BACKOFF_MIN_MS;
+    l->keepalive = o->keepalive_s ? o->keepalive_s : KEEPALIVE_S;
+    l->reads_per_pump = o->reads_per_pump ? o->reads_per_pump : MAX_READS_PER_PUMP;
+    l->refused_topic = -1;
+    set_reason(l, "not connected yet");
     for (int i = 0; i < o->n_topics; i++)
         if ((l->topics[l->n_topics] = strdup(o->topics[i])))
             l->n_topics++;
-    l->m = mosquitto_new(o->client_id, true, l);
+    l->m = mosquitto_new(o->client_id, !o->persistent, l);
     if (!l->m || l->n_topics != o->n_topics || configure(l, o, err, errlen) < 0) {
         if (!l->m || l->n_topics != o->n_topics)
             snprintf(err, errlen, "cannot create the MQTT client");
@@ -195,54 +226,113 @@ static void start_attempt(jh_link *l)
     /* Set before the call, not after: on a loaded machine the CONNACK can be
      * processed inside the connect call, and on_connect's LINK_UP must not then
      * be overwritten — the board would wait for a second CONNACK forever. */
-    l->state = LINK_CONNECTING;
+    l->phase = LINK_CONNECTING;
     l->attempt_started = l->now;
+    l->refused = 0;
+    l->reason_set = 0;
     int rc = l->tried ? mosquitto_reconnect_async(l->m)
-                      : mosquitto_connect_async(l->m, l->host, l->port, KEEPALIVE_S);
+                      : mosquitto_connect_async(l->m, l->host, l->port, l->keepalive);
     l->tried = 1;
     if (rc != MOSQ_ERR_SUCCESS) {
-        set_error(l, rc);
+        set_reason_rc(l, rc);
         go_down(l);
     }
+}
+
+/* A refused or unroutable TCP connect, named by the socket itself: libmosquitto
+ * would only call it a protocol error. 1 when the attempt failed so. */
+static int tcp_connect_failed(jh_link *l)
+{
+    int fd = mosquitto_socket(l->m);
+    struct pollfd p = {.fd = fd, .events = POLLOUT};
+    if (l->phase != LINK_CONNECTING || fd < 0 || poll(&p, 1, 0) <= 0 || !(p.revents & (POLLERR | POLLHUP)))
+        return 0;
+    int e = 0;
+    socklen_t len = sizeof e;
+    if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &len) < 0 || e == 0)
+        return 0; /* a plain close after connecting: the library reads it */
+    set_reason(l, "%s", strerror(e));
+    return 1;
+}
+
+/* No CONNACK in time: close (the peer sees it now, not at the next attempt). */
+static void give_up_attempt(jh_link *l)
+{
+    set_reason(l, "no answer from the broker within %d s", JH_LINK_CONNACK_TIMEOUT_MS / 1000);
+    mosquitto_disconnect(l->m);
+    int fd = mosquitto_socket(l->m);
+    if (fd >= 0)
+        shutdown(fd, SHUT_RDWR); /* the DISCONNECT could not go: the connect never finished */
+    go_down(l);
+}
+
+/* Reads on while the socket has data; mosquitto_loop() read one packet. */
+static int read_on(jh_link *l, int rc)
+{
+    for (int i = 0; rc == MOSQ_ERR_SUCCESS && l->phase == LINK_UP && i < l->reads_per_pump; i++) {
+        struct pollfd p = {.fd = mosquitto_socket(l->m), .events = POLLIN};
+        if (p.fd < 0 || poll(&p, 1, 0) <= 0)
+            break;
+        rc = mosquitto_loop_read(l->m, 1);
+    }
+    if (rc == MOSQ_ERR_SUCCESS && l->phase == LINK_UP && mosquitto_want_write(l->m))
+        rc = mosquitto_loop_write(l->m, 1);
+    return rc;
 }
 
 void jh_link_pump(jh_link *l, int64_t now_ms)
 {
     l->now = now_ms;
-    if (l->state == LINK_DOWN) {
+    if (l->phase == LINK_DOWN) {
         if (now_ms < l->next_try)
             return;
         start_attempt(l);
-        if (l->state == LINK_DOWN)
+        if (l->phase == LINK_DOWN)
             return;
     }
-    int rc = mosquitto_loop(l->m, 0, 1);
-    for (int i = 0; rc == MOSQ_ERR_SUCCESS && l->state == LINK_UP && i < MAX_READS_PER_PUMP; i++) {
-        struct pollfd p = {mosquitto_socket(l->m), POLLIN, 0};
-        if (p.fd < 0 || poll(&p, 1, 0) <= 0)
-            break;
-        rc = mosquitto_loop_read(l->m, 1);
-    }
-    if (rc == MOSQ_ERR_SUCCESS && l->state == LINK_UP && mosquitto_want_write(l->m))
-        rc = mosquitto_loop_write(l->m, 1);
-    if (rc != MOSQ_ERR_SUCCESS && l->state != LINK_DOWN) {
-        if (l->state == LINK_UP || !l->error[0] || strstr(l->error, "not connected yet"))
-            set_error(l, rc);
+    if (tcp_connect_failed(l)) {
         go_down(l);
         return;
     }
-    if (l->state == LINK_UP && l->session_due)
-        start_session(l);
-    if (l->state == LINK_CONNECTING && now_ms - l->attempt_started > CONNECT_TIMEOUT_MS) {
-        snprintf(l->error, sizeof l->error, "%s:%d: no answer from the broker", l->host, l->port);
-        mosquitto_disconnect(l->m);
+    int rc = read_on(l, mosquitto_loop(l->m, 0, 1));
+    if (rc != MOSQ_ERR_SUCCESS && l->phase != LINK_DOWN) {
+        set_reason_rc(l, rc);
         go_down(l);
+        return;
     }
+    if (l->phase == LINK_UP && l->session_due)
+        start_session(l);
+    if (l->phase == LINK_CONNECTING && now_ms - l->attempt_started >= JH_LINK_CONNACK_TIMEOUT_MS)
+        give_up_attempt(l);
+}
+
+/* When the link must be pumped again by itself, whatever the socket does. */
+static int64_t next_step(const jh_link *l, int64_t now_ms)
+{
+    if (l->phase == LINK_DOWN)
+        return l->next_try;
+    if (l->phase == LINK_CONNECTING)
+        return l->attempt_started + JH_LINK_CONNACK_TIMEOUT_MS;
+    return l->session_due ? now_ms : now_ms + l->keepalive * 1000 / 2;
+}
+
+void jh_link_wait(jh_link *l, int64_t now_ms, int max_ms)
+{
+    int64_t due = next_step(l, now_ms);
+    if (due > now_ms + max_ms)
+        due = now_ms + max_ms;
+    int timeout = due > now_ms ? (int)(due - now_ms) : 0;
+    /* fd -1 (no socket while down) makes poll() a plain sleep. */
+    struct pollfd p = {.fd = l->phase == LINK_DOWN ? -1 : mosquitto_socket(l->m), .events = POLLIN};
+    if (p.fd >= 0 && mosquitto_want_write(l->m))
+        p.events |= POLLOUT;
+    if (poll(&p, 1, timeout) < 0 && errno != EINTR)
+        poll(NULL, 0, timeout); /* never spin on a poll that fails at once */
 }
 
 void jh_link_resubscribe(jh_link *l)
 {
-    if (l->state != LINK_UP)
+    if (l->phase != LINK_UP)
         return;
     l->subs_pending = 0;
     l->subscribed = 0;
@@ -254,12 +344,19 @@ void jh_link_resubscribe(jh_link *l)
     }
 }
 
-int jh_link_connected(const jh_link *l) { return l->state == LINK_UP; }
-int jh_link_subscribed(const jh_link *l) { return l->state == LINK_UP && l->subscribed; }
+jh_link_state jh_link_state_of(const jh_link *l) { return l->state; }
+int jh_link_connected(const jh_link *l) { return l->phase == LINK_UP; }
+int jh_link_subscribed(const jh_link *l) { return l->phase == LINK_UP && l->subscribed; }
 uint64_t jh_link_session(const jh_link *l) { return l->session; }
 int64_t jh_link_subscribed_at(const jh_link *l) { return l->subscribed_at; }
 int64_t jh_link_last_message_at(const jh_link *l) { return l->last_message_at; }
-const char *jh_link_error(const jh_link *l) { return l->state == LINK_UP ? "" : l->error; }
+const char *jh_link_error(const jh_link *l) { return l->phase == LINK_UP ? "" : l->error; }
+const char *jh_link_reason(const jh_link *l) { return l->phase == LINK_UP ? "" : l->reason; }
+
+const char *jh_link_refused_filter(const jh_link *l)
+{
+    return l->phase == LINK_UP && l->refused_topic >= 0 ? l->topics[l->refused_topic] : NULL;
+}
 
 int jh_link_set_will(jh_link *l, const char *topic, const char *payload, int retain, char *err,
                      size_t errlen)
@@ -272,42 +369,12 @@ int jh_link_set_will(jh_link *l, const char *topic, const char *payload, int ret
     return 0;
 }
 
-/* libmosquitto queues a QoS 1 message before it writes it: these errors come
- * from the write, so the message stays queued and goes out after a reconnect. */
-static int connection_error(int rc)
-{
-    return rc == MOSQ_ERR_NO_CONN || rc == MOSQ_ERR_CONN_LOST || rc == MOSQ_ERR_ERRNO || rc == MOSQ_ERR_TLS;
-}
-
-jh_link_result jh_link_publish(jh_link *l, const char *topic, const void *payload, size_t len, int retain,
-                               char *err, size_t errlen)
-{
-    if (l->state != LINK_UP) {
-        snprintf(err, errlen, "not connected: %s", l->error);
-        return JH_LINK_DOWN;
-    }
-    int rc = len > 268435455 ? MOSQ_ERR_PAYLOAD_SIZE
-                             : mosquitto_publish(l->m, NULL, topic, (int)len, payload, 1, retain != 0);
-    if (rc != MOSQ_ERR_SUCCESS && !connection_error(rc)) {
-        snprintf(err, errlen, "publish on %s: %s", topic, mosquitto_strerror(rc));
-        return JH_LINK_REFUSED;
-    }
-    l->unacked++; /* on_publish counts it down when the PUBACK comes, after a reconnect too */
-    if (rc == MOSQ_ERR_SUCCESS)
-        return JH_LINK_SENT;
-    snprintf(err, errlen, "publish on %s: %s; kept for the next connection", topic,
-             rc == MOSQ_ERR_ERRNO ? strerror(errno) : mosquitto_strerror(rc));
-    return JH_LINK_QUEUED;
-}
-
-int jh_link_unacked(const jh_link *l) { return l->unacked; }
-
 void jh_link_free(jh_link *l)
 {
     if (!l)
         return;
     if (l->m) {
-        if (l->state == LINK_UP) {
+        if (l->phase == LINK_UP) {
             mosquitto_disconnect(l->m);
             mosquitto_loop(l->m, 0, 1); /* let the DISCONNECT out */
         }
@@ -316,4 +383,5 @@ void jh_link_free(jh_link *l)
     for (int i = 0; i < l->n_topics; i++)
         free(l->topics[i]);
     free(l);
+    mosquitto_lib_cleanup();
 }

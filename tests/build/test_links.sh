@@ -56,6 +56,27 @@ without jiaohao-bridge jh_engine_apply jiaohao-caller
 # The reports read the store; they never write it through the engine's ops.
 without jiaohao-report jh_engine_apply jiaohao-caller
 
+# The one broker link: the caller daemon and the simulated day connect through
+# common/link's jh_link like the boards, kiosk and bridge, with no libmosquitto
+# code of their own (their objects call no mosquitto_ function; the link's do).
+without jiaohao-report jh_link_pump jiaohao-caller
+defined "$bin/jiaohao-sim-day" jh_link_pump || fail "jiaohao-sim-day does not link jh_link (common/link)"
+calls_mosquitto() { # object-or-archive -> the mosquitto_ functions it calls itself
+  local undef
+  undef=$(nm -u "$1" 2>/dev/null | awk '{print $NF}')
+  grep -E '^mosquitto_' <<<"$undef" || true
+}
+link_lib=$(find "$JH_BUILD_DIR" -name libjh_mqtt_link.a | head -n 1)
+[ -n "$link_lib" ] && [ -n "$(calls_mosquitto "$link_lib")" ] ||
+  fail "control: no libjh_mqtt_link.a calling mosquitto_ functions under $JH_BUILD_DIR"
+front=$(find "$JH_BUILD_DIR" -path '*/jiaohao-caller.dir/*mqtt_front.c.o' | head -n 1)
+sim_lib=$(find "$JH_BUILD_DIR" -name libjh_sim_mqtt.a | head -n 1)
+[ -n "$front" ] && [ -n "$sim_lib" ] || fail "mqtt_front.c.o or libjh_sim_mqtt.a not found under $JH_BUILD_DIR"
+for own in $(find "$JH_BUILD_DIR" -path '*/jiaohao-caller.dir/*.o') $sim_lib; do
+  direct=$(calls_mosquitto "$own")
+  [ -z "$direct" ] || fail "$(basename "$own") talks to libmosquitto itself: $(echo $direct)"
+done
+
 # The engine is a pure library: nothing of MQTT, SDL, serial ports or HTTP.
 engine=$(find "$JH_BUILD_DIR" -name libjh_engine.a | head -n 1)
 [ -n "$engine" ] || fail "libjh_engine.a not found under $JH_BUILD_DIR"
@@ -67,4 +88,4 @@ if [ -n "$engine" ]; then
 fi
 
 [ "$fails" -eq 0 ] || exit 1
-echo "links: every program links only what it uses; the engine is pure"
+echo "links: every program links only what it uses; the engine is pure; one broker link"

@@ -16,9 +16,13 @@
  *                         first other answer and the last i, e.g. "queued 2"
  *   session TOPIC PAYLOAD from now on, publish this retained in every new session: ok
  *   unacked               "unacked N"
+ *   state                 pump until an attempt has ended: "state online|unreachable|
+ *                         refused|lost" (jh_link_state_of; the reason to stderr)
+ *   will TOPIC PAYLOAD    the retained Last Will (first line only): ok | failed
+ *   goodbye TOPIC PAYLOAD jh_link_goodbye, 5 s at most: ok | failed
+ *   quit                  jh_link_free (DISCONNECT when up), "bye", exit
  * Why a publish was not sent goes to stderr.
  */
-#include <mosquitto.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -72,6 +76,38 @@ static void on_session(void *user)
         publish(p, p->session_topic, p->session_payload);
 }
 
+static const char *state_name(jh_link_state s)
+{
+    switch (s) {
+    case JH_LINK_STATE_STARTING: return "starting";
+    case JH_LINK_STATE_ONLINE: return "online";
+    case JH_LINK_STATE_UNREACHABLE: return "unreachable";
+    case JH_LINK_STATE_REFUSED: return "refused";
+    default: return "lost";
+    }
+}
+
+static void settle(probe *p)
+{
+    for (int64_t end = mono_ms() + WAIT_MS; mono_ms() < end && jh_link_state_of(p->link) == JH_LINK_STATE_STARTING;) {
+        jh_link_wait(p->link, mono_ms(), 100);
+        jh_link_pump(p->link, mono_ms());
+    }
+    fprintf(stderr, "link_probe: state %s: %s\n", state_name(jh_link_state_of(p->link)), jh_link_error(p->link));
+    printf("state %s\n", state_name(jh_link_state_of(p->link)));
+}
+
+/* The status calls of a program's start and clean stop. */
+static void lifecycle(probe *p, const char *cmd, const char *topic, const char *payload)
+{
+    char err[400] = "";
+    int rc = !strcmp(cmd, "will") ? jh_link_set_will(p->link, topic, payload, 1, err, sizeof err)
+                                  : jh_link_goodbye(p->link, topic, payload, 5000, err, sizeof err);
+    if (rc < 0)
+        fprintf(stderr, "link_probe: %s: %s\n", cmd, err);
+    printf("%s\n", rc < 0 ? "failed" : "ok");
+}
+
 static int reached(const probe *p, const char *what)
 {
     if (!strcmp(what, "up"))
@@ -115,12 +151,16 @@ static void command(probe *p, char *line)
         pump_until(p, cmd);
     else if (!strcmp(cmd, "unacked"))
         printf("unacked %d\n", jh_link_unacked(p->link));
+    else if (!strcmp(cmd, "state"))
+        settle(p);
     else if (!topic || !rest)
         printf("?\n");
     else if (!strcmp(cmd, "pub"))
         printf("%s\n", result_name(publish(p, topic, rest)));
     else if (!strcmp(cmd, "pub-until-kept"))
         publish_until_kept(p, topic, rest);
+    else if (!strcmp(cmd, "will") || !strcmp(cmd, "goodbye"))
+        lifecycle(p, cmd, topic, rest);
     else if (!strcmp(cmd, "session")) {
         snprintf(p->session_topic, sizeof p->session_topic, "%s", topic);
         snprintf(p->session_payload, sizeof p->session_payload, "%s", rest);
@@ -149,19 +189,19 @@ int main(int argc, char **argv)
     jh_link_opts o = {.host = argv[1], .port = atoi(argv[2]), .user = argv[3], .password = pw,
                       .client_id = client_id, .topics = {argv[5]}, .n_topics = 1};
     probe p = {0};
-    mosquitto_lib_init();
     p.link = jh_link_new(&o, on_message, on_session, &p, err, sizeof err);
     if (!p.link) {
         fprintf(stderr, "link_probe: %s\n", err);
-        mosquitto_lib_cleanup();
         return 2;
     }
     setvbuf(stdout, NULL, _IOLBF, 0);
     while (fgets(line, sizeof line, stdin)) {
         line[strcspn(line, "\r\n")] = '\0';
+        if (!strcmp(line, "quit"))
+            break;
         command(&p, line);
     }
     jh_link_free(p.link);
-    mosquitto_lib_cleanup();
+    printf("bye\n");
     return 0;
 }

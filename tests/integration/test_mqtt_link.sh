@@ -12,8 +12,17 @@ source "$(dirname "$0")/lib.sh"
 PROBE_BIN=${JH_LINK_PROBE:?set JH_LINK_PROBE to the link_probe binary}
 
 start_broker
-coproc PROBE { "$PROBE_BIN" 127.0.0.1 "$PORT" k1 "$CRED/k1.pw" "$P/reply/k1" 2>>"$T/probe.err"; }
-BG_PIDS+=("$PROBE_PID")
+# start_probe [PASSWORD_FILE] — a new link_probe as k1 (the last one has ended).
+start_probe() {
+  coproc PROBE { exec "$PROBE_BIN" 127.0.0.1 "$PORT" k1 "${1:-$CRED/k1.pw}" "$P/reply/k1" 2>>"$T/probe.err"; }
+  probe_pid=$PROBE_PID # bash unsets PROBE_PID when the probe exits
+  BG_PIDS+=("$probe_pid")
+}
+end_probe() { # says quit and waits for the probe to exit
+  expect_answer quit bye
+  wait "$probe_pid" 2>/dev/null || true
+}
+start_probe
 
 # ask LINE — the probe's answer ("" when it died or took more than 90 s).
 ask() {
@@ -71,5 +80,38 @@ expect_answer acked acked
 [ "$(status_k1)" = '{"n":"fresh"}' ] ||
   fail "status/k1 is '$(status_k1)': a message queued in the old session overwrote the new session's"
 
-ask unacked >/dev/null
+note "where the link is: lost when the broker goes, online again after"
+stop_broker
+expect_answer down down
+st=$(ask state)
+[ "$st" = "state lost" ] || [ "$st" = "state unreachable" ] || fail "after the broker went: '$st'"
+start_again
+expect_answer up up
+expect_answer state "state online"
+end_probe
+
+note "a wrong password: the link says refused"
+echo wrong-password > "$T/wrong.pw"
+start_probe "$T/wrong.pw"
+expect_answer state "state refused"
+end_probe
+
+note "a clean stop: the goodbye stays retained, the Will never comes"
+start_probe
+expect_answer "will $P/status/k1 {\"n\":\"will\"}" ok
+expect_answer up up
+expect_answer "goodbye $P/status/k1 {\"n\":\"bye\"}" ok
+[ "$(status_k1)" = '{"n":"bye"}' ] || fail "after the goodbye status/k1 is '$(status_k1)'"
+end_probe
+sleep 1 # a Will would be published at once when the connection closes
+[ "$(status_k1)" = '{"n":"bye"}' ] || fail "after a clean stop status/k1 is '$(status_k1)': the Will came"
+
+note "the control: a probe killed with SIGKILL leaves the Will"
+start_probe
+expect_answer "will $P/status/k1 {\"n\":\"will\"}" ok
+expect_answer up up
+kill -9 "$probe_pid"
+wait "$probe_pid" 2>/dev/null || true
+for _ in $(seq 50); do [ "$(status_k1)" = '{"n":"will"}' ] && break; sleep 0.1; done
+[ "$(status_k1)" = '{"n":"will"}' ] || fail "after SIGKILL status/k1 is '$(status_k1)', not the Will"
 echo "PASS test_mqtt_link"
