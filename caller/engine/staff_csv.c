@@ -118,6 +118,13 @@ static int split(record *r, const char *s, size_t n, char *why, size_t whylen)
             if (i >= n)
                 break;
         }
+        if (start && r->n == r->max - 1) {
+            /* the last field is the rest of the line: a hash ("m=2048,t=3,p=1") needs no quotes */
+            for (; i < n; i++)
+                if (put(r, s[i], why, whylen) < 0)
+                    return -1;
+            break;
+        }
         start = 0;
         if (s[i] == ',') {
             if (next_field(r, why, whylen) < 0)

@@ -6,7 +6,10 @@
  * "save as CSV"): fields separated by ',', a field in double quotes may hold
  * ',' and "" for a quote, a record is one line (LF or CRLF). Blank lines and
  * lines starting with '#' are passed over, and a UTF-8 byte order mark at the
- * start of the text is skipped. What a field means is staff_roster.c's.
+ * start of the text is skipped. The last of `max` fields, unless quoted, is
+ * the rest of the line as it stands, commas and all: the roster's secret
+ * column, where an argon2id hash ("$argon2id$v=19$m=2048,t=3,p=1$…") or a
+ * password may hold commas. What a field means is staff_roster.c's.
  * Refused, with the line: a quote that does not close on its line, text after
  * a closing quote, a field longer than JH_CSV_FIELD_LEN - 1 bytes, more than
  * `max` fields, a NUL byte, bytes that are not UTF-8, control characters.

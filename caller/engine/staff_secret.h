@@ -19,8 +19,8 @@
 #include <stddef.h>
 
 /* argon2id parameters for new hashes (see docs/console.md for the numbers). */
-#define JH_STAFF_PWHASH_OPS 2ULL
-#define JH_STAFF_PWHASH_MEM (4u << 20) /* bytes */
+#define JH_STAFF_PWHASH_OPS 3ULL
+#define JH_STAFF_PWHASH_MEM (2u << 20) /* bytes */
 /* The heaviest imported hash accepted: still well under a tenth of a second. */
 #define JH_STAFF_HASH_MAX_MEM_KIB 65536u
 #define JH_STAFF_HASH_MAX_OPS 4u
