@@ -157,8 +157,9 @@ static inline void fx_open_engine(fx *f)
         fail_msg("engine open: %s", err);
 }
 
-/* A fresh engine under `base` (a real disk: /tmp; for long runs: /dev/shm). */
-static inline fx *fx_new_in(const char *base, const char *dispatch)
+/* A fresh engine under `base` (a real disk: /tmp; for long runs: /dev/shm), with
+ * `staff` as more lines of [staff] after the roster. */
+static inline fx *fx_new_staff_in(const char *base, const char *dispatch, const char *staff)
 {
     char ini[8192], err[256] = "";
     setenv("TZ", "UTC", 1); /* the machine's zone; the hall's must win */
@@ -174,7 +175,7 @@ static inline fx *fx_new_in(const char *base, const char *dispatch)
     snprintf(f->roster, sizeof f->roster, "%s/staff.csv", f->dir);
     fx_write_roster(f->roster);
     int n = snprintf(ini, sizeof ini, fx_ini_fmt, dispatch);
-    snprintf(ini + n, sizeof ini - (size_t)n, "[staff]\nroster = %s\n", f->roster);
+    snprintf(ini + n, sizeof ini - (size_t)n, "[staff]\nroster = %s\n%s", f->roster, staff);
     f->cfg = calloc(1, sizeof *f->cfg);
     assert_non_null(f->cfg);
     if (jh_config_parse(f->cfg, ini, strlen(ini), "test.ini", err, sizeof err) != 0)
@@ -182,6 +183,11 @@ static inline fx *fx_new_in(const char *base, const char *dispatch)
     fx_open_engine(f);
     f->now = T0;
     return f;
+}
+
+static inline fx *fx_new_in(const char *base, const char *dispatch)
+{
+    return fx_new_staff_in(base, dispatch, "");
 }
 
 static inline fx *fx_new(const char *dispatch) { return fx_new_in("/tmp", dispatch); }
