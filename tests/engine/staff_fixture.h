@@ -125,7 +125,8 @@ static int sx_snapshot_row(void *ctx, int n, char **v, char **names)
     return 0;
 }
 
-/* Every row of every table but commands and staff_audit, as text (malloc'd). */
+/* Every row of every table but commands and staff_audit, as text (malloc'd); a
+ * table the file lacks counts as empty. */
 static inline char *sx_snapshot(const char *db)
 {
     static const char *const tables[] = {"hall", "numbering", "tickets", "counters", "pauses",
@@ -136,6 +137,11 @@ static inline char *sx_snapshot(const char *db)
     assert_int_equal(sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
     for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++) {
         snprintf(sql, sizeof sql, "SELECT '%s', * FROM %s ORDER BY 2, 3", tables[i], tables[i]);
+        if (sqlite3_table_column_metadata(h, NULL, tables[i], "rowid", NULL, NULL, NULL, NULL, NULL) !=
+                SQLITE_OK &&
+            sqlite3_table_column_metadata(h, NULL, tables[i], "staff_id", NULL, NULL, NULL, NULL,
+                                          NULL) != SQLITE_OK)
+            continue; /* a table an older store does not have: no rows either */
         assert_int_equal(sqlite3_exec(h, sql, sx_snapshot_row, &text, NULL), SQLITE_OK);
     }
     sqlite3_close(h);
