@@ -49,6 +49,7 @@ static const pair pairs[] = {
     {3, 4u << 20, ""},
     {1, 8u << 20, ""},
     {2, 8u << 20, ""},
+    {4, 16u << 20, "the heaviest imported hash accepted"},
     {2, 64u << 20, "libsodium's INTERACTIVE"},
 };
 
