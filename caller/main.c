@@ -6,10 +6,12 @@
  *   jiaohao-caller [--config FILE] [--data DIR] [--sim-clock START [--no-fsync]]
  *   jiaohao-caller backup [--config FILE] [--data DIR] [--force] FILE
  *   jiaohao-caller config [--config FILE] --devices | --get SECTION KEY
+ *   jiaohao-caller staff-hash < SECRET
  *
- * `backup` copies the store to FILE while callers keep running (store_backup.c)
- * and `config` answers scripts from the checked hall config (config_cmd.c); both
- * exit and never start the daemon.
+ * `backup` copies the store to FILE while callers keep running (store_backup.c),
+ * `config` answers scripts from the checked hall config (config_cmd.c) and
+ * `staff-hash` prints the argon2id hash of a secret read on stdin, for a roster
+ * file that ships no plaintext (staff_secret.h); all exit and never start the daemon.
  * The store is DIR/jiaohao.db, DIR defaulting to the config's data_dir.
  * --sim-clock and --no-fsync are for tests and simulations only (a simulated
  * day over MQTT, jiaohao-sim-day --mqtt): time then moves only by the admin
@@ -34,6 +36,7 @@
 #include "protocol.h"
 #include "sd_notify.h"
 #include "sim_clock.h"
+#include "staff_secret.h"
 #include "store_backup.h"
 
 #ifndef JH_VERSION
@@ -66,6 +69,10 @@ static void usage(FILE *out)
             "       " PROG " backup [--config FILE] [--data DIR] [--force] FILE\n"
             "  copies the store to FILE while the hall runs; --force replaces an existing FILE\n");
     jh_config_cmd_usage(out, "       ");
+    fprintf(out,
+            "       " PROG " staff-hash < SECRET\n"
+            "  prints the argon2id hash of the secret on stdin's first line, for the secret\n"
+            "  column of a [staff] roster file (docs/console.md \"Staff secrets\")\n");
     fprintf(out,
             "For tests and simulations only, never in a hall:\n"
             "  --sim-clock START  a simulated clock starting at START: a date (YYYY-MM-DD: that\n"
@@ -271,10 +278,39 @@ static int backup_main(int argc, char **argv)
     return rc;
 }
 
+/* `staff-hash`: one line on stdin (its newline not part of the secret) → its hash on stdout. */
+static int staff_hash_main(int argc, char **argv)
+{
+    char secret[JH_STAFF_SECRET_MAX + 3], hash[JH_STAFF_HASH_LEN], err[160] = "libsodium did not start";
+    if (argc > 2) {
+        if (strcmp(argv[2], "--help") == 0 || strcmp(argv[2], "-h") == 0) {
+            usage(stdout);
+            return 0;
+        }
+        fprintf(stderr, PROG " staff-hash: reads the secret on stdin, takes no argument\n");
+        return 2;
+    }
+    if (!fgets(secret, sizeof secret, stdin)) {
+        fprintf(stderr, PROG " staff-hash: no secret on stdin\n");
+        return 2;
+    }
+    secret[strcspn(secret, "\r\n")] = '\0';
+    int rc = jh_staff_secret_init() < 0 ? -1 : jh_staff_secret_hash(secret, hash, sizeof hash, err, sizeof err);
+    memset(secret, 0, sizeof secret);
+    if (rc < 0) {
+        fprintf(stderr, PROG " staff-hash: %s\n", err);
+        return 1;
+    }
+    printf("%s\n", hash);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc > 1 && strcmp(argv[1], "backup") == 0)
         return backup_main(argc, argv);
+    if (argc > 1 && strcmp(argv[1], "staff-hash") == 0)
+        return staff_hash_main(argc, argv);
     if (argc > 1 && strcmp(argv[1], "config") == 0)
         return jh_config_cmd_main(argc, argv);
     options o;

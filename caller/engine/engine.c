@@ -49,6 +49,14 @@ static const struct {
     [JH_OP_CLOSE] = {eng_op_close, JH_ORIGIN_ADMIN},
     [JH_OP_NOTICE] = {eng_op_notice, JH_ORIGIN_ADMIN},
     [JH_OP_END_DAY] = {eng_op_end_day, JH_ORIGIN_ADMIN},
+    [JH_OP_STAFF_AUTH] = {eng_op_staff_auth, JH_ORIGIN_ADMIN},
+    [JH_OP_STAFF_LIST] = {eng_op_staff_list, JH_ORIGIN_ADMIN},
+    [JH_OP_STAFF_ADD] = {eng_op_staff_add, JH_ORIGIN_ADMIN},
+    [JH_OP_STAFF_UPDATE] = {eng_op_staff_update, JH_ORIGIN_ADMIN},
+    [JH_OP_STAFF_DISABLE] = {eng_op_staff_disable, JH_ORIGIN_ADMIN},
+    [JH_OP_STAFF_SET_SECRET] = {eng_op_staff_set_secret, JH_ORIGIN_ADMIN},
+    [JH_OP_STAFF_IMPORT] = {eng_op_staff_import, JH_ORIGIN_ADMIN},
+    [JH_OP_AUDIT] = {eng_op_audit, JH_ORIGIN_ADMIN},
 };
 
 /* The engine trusts no parser: op, origin and counter are checked again here. */
@@ -72,13 +80,45 @@ static char *error_reply(const char *id, const char *code, const char *message)
     return jh_reply_error_json(id, &err);
 }
 
-/* Runs the operation in a savepoint; a refusal undoes its writes. */
+/* A refusal with what it may add: until when an account is locked, the CSV line at fault. */
+static char *refusal_reply(const eng_op *x)
+{
+    char *plain = error_reply(x->cmd->id, x->code, x->message);
+    if (!plain || (!x->until && !x->line))
+        return plain;
+    cJSON *o = cJSON_Parse(plain);
+    char until[JH_TIME_LEN], *text = NULL;
+    eng_time(x->until, until);
+    if (o && (!until[0] || cJSON_AddStringToObject(o, JH_KEY_UNTIL, until)) &&
+        (!x->line || cJSON_AddNumberToObject(o, JH_KEY_LINE, x->line)))
+        text = cJSON_PrintUnformatted(o);
+    cJSON_Delete(o);
+    free(plain);
+    return text;
+}
+
+/* Who was logged in at the sender's counter as the command came (the audit's staff). */
+static int load_at_counter(eng_op *x)
+{
+    jh_counter_row c;
+    if (x->origin->kind != JH_ORIGIN_COUNTER || x->ci < 0)
+        return 0;
+    int rc = jh_store_counter_get(x->st, x->cfg->counters[x->ci].id, &c);
+    if (rc > 0 && c.status != JH_CS_CLOSED)
+        snprintf(x->at_counter, sizeof x->at_counter, "%s", c.staff_id);
+    return rc < 0 ? -1 : 0;
+}
+
+/* Runs the operation in a savepoint; a refusal undoes its writes — then a wrong
+ * secret is counted, outside the savepoint, so the lockout holds. */
 static int run_op(eng_op *x)
 {
     jh_outcome keep = *x->out;
-    if (jh_store_savepoint(x->st) < 0)
+    if (jh_store_savepoint(x->st) < 0 || load_at_counter(x) < 0)
         return -1;
     int rc = check_envelope(x);
+    if (rc > 0)
+        rc = eng_check_by(x);
     if (rc > 0)
         rc = ops[x->cmd->op].fn(x);
     if (rc < 0)
@@ -88,15 +128,20 @@ static int run_op(eng_op *x)
             return -1;
         *x->out = keep;
     }
-    return jh_store_savepoint_release(x->st);
+    if (jh_store_savepoint_release(x->st) < 0)
+        return -1;
+    return x->refused ? eng_after_refusal(x) : 0;
 }
 
-/* Builds out->reply from the op's result and records it under the command id. */
+/* Builds out->reply from the op's result, records it under the command id and
+ * leaves the command's row in the audit trail. */
 static int record_reply(eng_op *x)
 {
     jh_outcome *out = x->out;
+    if (eng_audit_record(x) < 0)
+        return -1;
     if (x->refused) {
-        out->reply = error_reply(x->cmd->id, x->code, x->message);
+        out->reply = refusal_reply(x);
     } else {
         out->ok = 1;
         out->reply = cJSON_PrintUnformatted(x->reply);
@@ -114,7 +159,8 @@ static int apply_in_tx(eng_op *x)
 {
     char *stored;
     int ok;
-    if (eng_rollover(x->e, x->now, x->out, &x->day) < 0)
+    if (eng_rollover(x->e, x->now, x->out, &x->day) < 0 ||
+        (x->e->seed && eng_roster_seed_write(x->e, x->now, x->day) < 0))
         return -1;
     if (x->cmd->id[0]) {
         int rc = jh_store_command_get(x->st, (int)x->origin->kind, x->origin->id, x->cmd->id,
@@ -173,6 +219,7 @@ int jh_engine_apply(jh_engine *e, const jh_origin *origin, const jh_command *cmd
     eng_op x;
     memset(out, 0, sizeof *out);
     op_init(&x, e, origin, cmd, now_ms, out);
+    int seeding = e->seed != NULL;
     int rc = x.reply && jh_store_begin(e->st) == 0 ? apply_in_tx(&x) : -1;
     if (rc == 0)
         rc = jh_store_commit(e->st);
@@ -181,6 +228,8 @@ int jh_engine_apply(jh_engine *e, const jh_origin *origin, const jh_command *cmd
         fail_store(e, cmd, out, err, errlen);
         return -1;
     }
+    if (seeding)
+        eng_roster_seed_free(e); /* written and committed */
     return 0;
 }
 
@@ -210,6 +259,10 @@ jh_engine *jh_engine_open(const jh_hall_config *cfg, const char *db_path, char *
 {
     if (cfg->timezone[0] && jh_time_set_zone(cfg->timezone, err, errlen) < 0)
         return NULL;
+    if (jh_staff_secret_init() < 0) {
+        snprintf(err, errlen, "libsodium did not initialise");
+        return NULL;
+    }
     jh_engine *e = calloc(1, sizeof *e);
     if (!e) {
         snprintf(err, errlen, "out of memory");
@@ -224,7 +277,7 @@ jh_engine *jh_engine_open(const jh_hall_config *cfg, const char *db_path, char *
     e->st = jh_store_open(db_path, 0, err, errlen);
     if (e->st && ensure_counters(e) < 0)
         snprintf(err, errlen, "%s: %s", db_path, jh_store_errmsg(e->st));
-    else if (e->st)
+    else if (e->st && eng_roster_seed_load(e, err, errlen) == 0)
         return e;
     jh_engine_close(e);
     return NULL;
@@ -236,6 +289,7 @@ void jh_engine_close(jh_engine *e)
 {
     if (!e)
         return;
+    eng_roster_seed_free(e);
     jh_store_close(e->st);
     free(e);
 }

@@ -2,9 +2,10 @@
 /*
  * engine — the queue engine: the one owner of a hall's state.
  *
- * Owns: services' numbering, tickets, counters and staff, the dispatch
- * decision, opening hours and the daily reset, ratings, and the durable store
- * they live in. It is a pure library: no MQTT, no SDL, no serial. Its inputs
+ * Owns: services' numbering, tickets, counters and staff (the roster, their
+ * secrets, what each role may do, the audit trail), the dispatch decision,
+ * opening hours and the daily reset, ratings, and the durable store they
+ * live in. It is a pure library: no MQTT, no SDL, no serial. Its inputs
  * are parsed commands (protocol.h) and the time "now"; its outputs are a JSON
  * reply, events in a durable outbox, and JSON snapshots of state.
  *
@@ -49,7 +50,10 @@ typedef struct {
 
 /*
  * Opens (creating if needed) the store at db_path for the hall `cfg`, which
- * must outlive the engine. Returns NULL with a one-line message in err.
+ * must outlive the engine. Reads [staff] roster, when the hall names one, and
+ * hashes the secrets of the people the store lacks (the first apply or tick
+ * writes them). Returns NULL with a one-line message in err (a roster line
+ * at fault included).
  */
 jh_engine *jh_engine_open(const jh_hall_config *cfg, const char *db_path, char *err, size_t errlen);
 void jh_engine_close(jh_engine *e);

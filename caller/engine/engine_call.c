@@ -109,6 +109,7 @@ static int call_ticket(eng_op *x, jh_counter_row *c, jh_ticket *t, const jh_pick
         return -1;
     eng_mark_service(x, t->service);
     x->out->hall_dirty = 1;
+    eng_audit_ticket(x, t->label);
     return call_announce(x, t, c, pk);
 }
 

@@ -138,6 +138,8 @@ int eng_need_current(eng_op *x, const jh_counter_row *c, jh_ticket *t)
     int rc = c->ticket_id ? jh_store_ticket_by_id(x->st, c->ticket_id, t) : 0;
     if (rc == 0)
         eng_refuse(x, "no-current-ticket", "counter %s has no current ticket", c->id);
+    if (rc > 0)
+        eng_audit_ticket(x, t->label); /* what the op acts on, for the audit trail */
     return rc;
 }
 

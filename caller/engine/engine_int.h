@@ -14,6 +14,10 @@
  *   engine_admin.c    open, close, notice, end-day
  *   engine_tick.c     time passing: the day rollover, tick, alerts
  *   engine_state.c    the retained states and the estimated wait
+ *   engine_auth.c     staff identity: secrets, the lockout, where a person may serve,
+ *                     and what a console's `by` may do (the role checks)
+ *   engine_roster.c   the roster's admin ops (staff-*), and seeding it from [staff] roster
+ *   engine_audit.c    the audit trail: one row per command, and the op audit
  */
 #ifndef JH_ENGINE_INT_H
 #define JH_ENGINE_INT_H
@@ -25,6 +29,7 @@
 #include "engine.h"
 #include "event_payload.h"
 #include "ewt.h"
+#include "staff_roster.h"
 #include "ticket_store.h"
 
 struct jh_engine {
@@ -39,6 +44,10 @@ struct jh_engine {
     jh_ewt_hall snap; /* scratch for the estimator: too large for the stack */
     int wait_hist[JH_WAIT_BUCKETS]; /* scratch for the hall state's p90 */
     jh_counter_brief brief[JH_MAX_COUNTERS]; /* scratch: every counter at a glance */
+    /* The [staff] roster file's rows the store lacked at open, read, checked and
+     * hashed there; written by the first apply or tick, with its time. */
+    jh_roster_entry *seed;
+    int n_seed;
 };
 
 /* One command being applied (or one tick's alerts: then origin and cmd are NULL). */
@@ -56,6 +65,14 @@ typedef struct {
     int refused;
     char code[32];
     char message[256];
+    /* staff identity and the audit trail */
+    char at_counter[JH_ID_LEN];   /* who was logged in at the origin counter as the command came */
+    char fail_staff[JH_ID_LEN];   /* a wrong secret for this staff member: counted after the
+                                   * refusal's rollback (engine_auth.c) */
+    int64_t until;                /* refusal locked (and the bad-secret that locks): until when */
+    int line;                     /* refusal of staff-import: the CSV line at fault */
+    char audit_target[JH_ID_LEN]; /* set by an op that knows better than the command: the ticket called */
+    char audit_detail[256];       /* set by an op: what it did beyond the command's fields */
 } eng_op;
 
 typedef int (*eng_op_fn)(eng_op *);
@@ -96,6 +113,40 @@ void eng_service_ident(const jh_hall_config *cfg, const char *code, jh_event_pay
 /* Takes the next seq, writes the event to the outbox and, with to_reply, into the reply too. */
 int eng_event_emit(eng_op *x, jh_event_payload *ev, int to_reply);
 
+/* ---- engine_auth.c ---- */
+
+/* A command's `by`, when it has one: the staff member must exist, be enabled and
+ * hold a role that allows this op here. 1 = go on, 0 refused (forbidden), -1 store. */
+int eng_check_by(eng_op *x);
+/* login's who: the roster's person with their secret (or, pinless, nobody's
+ * word for a name). 1 with the name the boards show in name[JH_TEXT_LEN], 0 refused, -1. */
+int eng_login_identity(eng_op *x, char *name);
+/* staff-auth: the secret of cmd->staff_id; 1 with its row, 0 refused, -1. */
+int eng_staff_authenticate(eng_op *x, jh_staff_row *s);
+/* After a refusal was rolled back: counts a wrong secret (x->fail_staff), locking
+ * the account after [staff] max_failures. 0 or -1. */
+int eng_after_refusal(eng_op *x);
+/* tick: event alert kind staff-locked, once per lock. */
+int eng_staff_lock_alerts(jh_engine *e, int64_t now, jh_outcome *out);
+
+/* ---- engine_roster.c ---- */
+
+/* At open: the [staff] roster file's rows the store does not have, into e->seed. */
+int eng_roster_seed_load(jh_engine *e, char *err, size_t errlen);
+/* In a transaction: writes e->seed (each with an audit row) and frees it. */
+int eng_roster_seed_write(jh_engine *e, int64_t now, int day);
+void eng_roster_seed_free(jh_engine *e);
+
+/* ---- engine_audit.c ---- */
+
+/* The command's audit row (x->refused says ok or its code). Counter and admin
+ * commands, and kiosk commands a console sent (by). */
+int eng_audit_record(eng_op *x);
+/* One audit row not made by a command (the roster seeded at start). */
+int eng_audit_note(jh_store *st, int day, int64_t now, const char *device, const char *op,
+                   const char *target, const char *detail);
+void eng_audit_ticket(eng_op *x, const char *label);
+
 /* ---- the operations: 0 done or refused (x->refused), -1 store failure ---- */
 int eng_op_take(eng_op *x);     /* engine_kiosk.c */
 int eng_op_void(eng_op *x);
@@ -118,6 +169,14 @@ int eng_op_open(eng_op *x);     /* engine_admin.c */
 int eng_op_close(eng_op *x);
 int eng_op_notice(eng_op *x);
 int eng_op_end_day(eng_op *x);
+int eng_op_staff_auth(eng_op *x); /* engine_roster.c */
+int eng_op_staff_list(eng_op *x);
+int eng_op_staff_add(eng_op *x);
+int eng_op_staff_update(eng_op *x);
+int eng_op_staff_disable(eng_op *x);
+int eng_op_staff_set_secret(eng_op *x);
+int eng_op_staff_import(eng_op *x);
+int eng_op_audit(eng_op *x);       /* engine_audit.c */
 
 /* ---- engine_tick.c ---- */
 

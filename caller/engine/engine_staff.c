@@ -5,6 +5,8 @@
  * Owns: a counter's staff session and pauses (去向留言): AB岗 take-overs,
  * a staff member moving from an idle desk to another, and the refusals that
  * keep a ticket from being left behind (no logout or pause while serving).
+ * Who logs in, with which secret and whether here, is engine_auth.c's; the
+ * name the boards show comes from the roster, never from the command.
  */
 #include "engine_int.h"
 
@@ -48,10 +50,13 @@ static int login_move(eng_op *x, const char *staff_id, const char *here)
 int eng_op_login(eng_op *x)
 {
     jh_counter_row c;
+    char name[JH_TEXT_LEN];
     const jh_command *cmd = x->cmd;
     if (!cmd->staff_id[0])
         return eng_refuse(x, "missing-field", "login needs a staff_id");
-    int rc = eng_load_counter(x, &c) < 0 ? -1 : login_move(x, cmd->staff_id, x->origin->id);
+    int rc = eng_login_identity(x, name);
+    if (rc > 0)
+        rc = eng_load_counter(x, &c) < 0 ? -1 : login_move(x, cmd->staff_id, x->origin->id);
     if (rc <= 0)
         return rc;
     if (strcmp(c.staff_id, cmd->staff_id) != 0) {
@@ -59,11 +64,11 @@ int eng_op_login(eng_op *x)
         if (c.staff_id[0] && jh_store_session_end(x->st, c.id, x->now) < 0)
             return -1;
         snprintf(c.staff_id, sizeof c.staff_id, "%s", cmd->staff_id);
-        snprintf(c.staff_name, sizeof c.staff_name, "%s", cmd->staff_name);
+        snprintf(c.staff_name, sizeof c.staff_name, "%s", name);
         if (jh_store_session_start(x->st, x->day, &c, x->now) < 0)
             return -1;
-    } else if (cmd->staff_name[0]) {
-        snprintf(c.staff_name, sizeof c.staff_name, "%s", cmd->staff_name);
+    } else {
+        snprintf(c.staff_name, sizeof c.staff_name, "%s", name);
     }
     if (c.status == JH_CS_CLOSED)
         eng_set_status(x, &c, JH_CS_IDLE);

@@ -7,7 +7,8 @@
  * command records and events are pruned), which retained states a second's
  * passing changed (a service opening or closing, its estimated wait, a
  * counter starting to overrun), and the alerts of live supervision, each
- * sent once per ticket: long-wait and overrun.
+ * sent once per ticket: long-wait and overrun (and, engine_auth.c's, once
+ * per lock: staff-locked).
  */
 #include "engine_int.h"
 
@@ -214,13 +215,32 @@ static int tick_reads(jh_engine *e, int64_t now, jh_outcome *out, int64_t *overr
     return rc;
 }
 
+/* The [staff] roster's new rows, when no command has written them yet. */
+static int tick_seed(jh_engine *e, int64_t now)
+{
+    jh_hall_row h;
+    if (!e->seed)
+        return 0;
+    if (jh_store_begin(e->st) < 0)
+        return -1;
+    if (jh_store_hall_get(e->st, &h) < 0 || eng_roster_seed_write(e, now, h.day) < 0 ||
+        jh_store_commit(e->st) < 0) {
+        jh_store_rollback(e->st);
+        return -1;
+    }
+    eng_roster_seed_free(e);
+    return 0;
+}
+
 int jh_engine_tick(jh_engine *e, int64_t now_ms, jh_outcome *out, char *err, size_t errlen)
 {
     int64_t overruns[JH_MAX_COUNTERS];
     int n_overruns;
     memset(out, 0, sizeof *out);
-    if (tick_rollover(e, now_ms, out) < 0 || tick_reads(e, now_ms, out, overruns, &n_overruns) < 0 ||
-        tick_alerts(e, now_ms, out, overruns, n_overruns) < 0) {
+    if (tick_rollover(e, now_ms, out) < 0 || tick_seed(e, now_ms) < 0 ||
+        tick_reads(e, now_ms, out, overruns, &n_overruns) < 0 ||
+        tick_alerts(e, now_ms, out, overruns, n_overruns) < 0 ||
+        eng_staff_lock_alerts(e, now_ms, out) < 0) {
         snprintf(err, errlen, "store: %s", jh_store_errmsg(e->st));
         return -1;
     }

@@ -8,8 +8,9 @@
  * the small helpers over the sqlite API. Files: ticket_store.c (open, close,
  * transactions, helpers), store_schema.c (schema, migrations), store_sql.c
  * (the text of every statement), store_rows.c (the column tables),
- * store_tickets.c, store_counters.c, store_stats.c, store_events.c (the
- * functions of ticket_store.h by concern), store_read.c and store_audit.c.
+ * store_tickets.c, store_counters.c, store_stats.c, store_events.c,
+ * store_staff.c (the functions of ticket_store.h by concern), store_read.c
+ * and store_audit.c.
  */
 #ifndef JH_STORE_PRIVATE_H
 #define JH_STORE_PRIVATE_H
@@ -20,7 +21,7 @@
 
 #include "ticket_store.h"
 
-#define SCHEMA_VERSION 4
+#define SCHEMA_VERSION 5
 #define WAIT_BUCKET_CAP (JH_WAIT_BUCKETS - 1)
 #define STR_(x) #x
 #define STR(x) STR_(x) /* a macro's value as SQL text: STR(WAIT_BUCKET_CAP) is "(2880 - 1)" */
@@ -38,6 +39,10 @@ enum {
     Q_CMD_GET, Q_CMD_PUT, Q_CMD_PRUNE,
     Q_EV_ADD, Q_EV_NEXT, Q_EV_ACK, Q_EV_PRUNE,
     Q_STATS_ADD, Q_STATS_GET, Q_STATS_EXPIRE_BEFORE, Q_HIST_ADD, Q_HIST_GET, Q_SCORE_ADD, Q_SCORES_OTHERS,
+    Q_STAFF_GET, Q_STAFF_INSERT, Q_STAFF_INSERT_NEW, Q_STAFF_PUT, Q_STAFF_EACH, Q_STAFF_LOCK_DUE,
+    Q_C_RENAME_STAFF, Q_AUDIT_ADD,
+    /* audit queries, one per filter that can drive an index (store_staff.c picks) */
+    Q_AUDIT_BY_TICKET, Q_AUDIT_BY_STAFF, Q_AUDIT_BY_COUNTER, Q_AUDIT_BY_DAY, Q_AUDIT_ALL,
     Q_COUNT
 };
 
@@ -64,6 +69,7 @@ typedef enum {
     COL_OPT_TEXT,       /* char[]; "" is stored as NULL (the partial indexes test IS NULL) */
     COL_TICKET_STATUS,  /* jh_ticket_status, stored as its word */
     COL_COUNTER_STATUS, /* jh_counter_status, stored as its word */
+    COL_ROLES,          /* unsigned JH_ROLE_* bits, stored as words: "staff;guide" */
     COL_NONZERO         /* written, never read: 1 when the int field is not 0 (is_priority) */
 } col_kind;
 
@@ -93,6 +99,8 @@ extern const store_row store_ticket_row;  /* jh_ticket */
 extern const store_row store_counter_row; /* jh_counter_row */
 extern const store_row store_pause_row;   /* jh_pause_log */
 extern const store_row store_session_row; /* jh_session_log */
+extern const store_row store_staff_row;   /* jh_staff_row */
+extern const store_row store_audit_row;   /* jh_audit_row */
 
 typedef enum {
     ROW_NONE,       /* a statement written out in full */

@@ -2,10 +2,11 @@
 /*
  * store_rows — the rows the store maps to structs, one column table each.
  *
- * Owns: which column of tickets, counters, pauses and sessions is which
- * field of jh_ticket, jh_counter_row, jh_pause_log and jh_session_log, how
- * each is stored (a status as its word, an absent time or text as NULL), and
- * the status words. Every SELECT, INSERT and UPDATE of those rows is composed
+ * Owns: which column of tickets, counters, pauses, sessions, staff and
+ * staff_audit is which field of jh_ticket, jh_counter_row, jh_pause_log,
+ * jh_session_log, jh_staff_row and jh_audit_row, how each is stored (a status
+ * as its word, roles as words, an absent time or text as NULL), and the
+ * status and role words. Every SELECT, INSERT and UPDATE of those rows is composed
  * from these tables, and binding and reading walk the same tables in the same
  * order, so adding a column is one line here (plus its field, and the
  * migration that gives old stores the column, in store_schema.c).
@@ -14,6 +15,7 @@
 #include <string.h>
 
 #include "store_private.h"
+#include "wire_keys.h"
 
 static const char *const ticket_status_names[JH_TS_COUNT] = {
     "waiting", "called", "finished", "no-show", "voided", "expired"};
@@ -35,6 +37,45 @@ static int parse_name(const char *const *names, int n, const char *s)
     for (int i = 0; i < n; i++)
         if (s && strcmp(names[i], s) == 0)
             return i;
+    return 0;
+}
+
+static const char *const role_names[] = {JH_ROLE_WORD_STAFF, JH_ROLE_WORD_GUIDE,
+                                         JH_ROLE_WORD_SUPERVISOR, JH_ROLE_WORD_ADMIN};
+#define N_ROLES (int)(sizeof role_names / sizeof role_names[0])
+
+void jh_roles_text(unsigned roles, char *buf, size_t len)
+{
+    size_t used = 0;
+    if (len)
+        buf[0] = '\0';
+    for (int i = 0; i < N_ROLES; i++) {
+        if (!(roles & (1u << i)))
+            continue;
+        int n = snprintf(buf + used, len - used, "%s%s", used ? ";" : "", role_names[i]);
+        if (n < 0 || (size_t)n >= len - used)
+            return;
+        used += (size_t)n;
+    }
+}
+
+int jh_roles_parse(const char *text, unsigned *roles)
+{
+    *roles = 0;
+    for (const char *p = text; *p;) {
+        const char *end = strchr(p, ';');
+        size_t l = end ? (size_t)(end - p) : strlen(p);
+        int found = -1;
+        for (int i = 0; i < N_ROLES; i++)
+            if (strlen(role_names[i]) == l && memcmp(role_names[i], p, l) == 0)
+                found = i;
+        if (found < 0)
+            return -1;
+        *roles |= 1u << found;
+        p += l;
+        if (end && !*++p)
+            return -1; /* a trailing ';' */
+    }
     return 0;
 }
 
@@ -143,11 +184,50 @@ static const store_col session_cols[] = {
 };
 #undef S
 
+/* The roster: created once, then changed by admin ops and by logins (failures, lock). */
+#define R(field, kind) COL(jh_staff_row, field, kind, COL_ALTERS, NULL, 5)
+static const store_col staff_cols[] = {
+    COL(jh_staff_row, staff_id, COL_TEXT, COL_KEY, NULL, 5),
+    R(name, COL_TEXT),
+    R(department, COL_TEXT),
+    R(photo, COL_TEXT),
+    R(roles, COL_ROLES),
+    R(counters, COL_TEXT),
+    R(services, COL_TEXT),
+    R(covers, COL_TEXT),
+    R(secret_hash, COL_TEXT),
+    R(enabled, COL_INT),
+    R(failures, COL_INT),
+    R(locked_until, COL_OPT_I64),
+    R(lock_alerted, COL_I64),
+    COL(jh_staff_row, created_at, COL_I64, COL_FIXED, NULL, 5),
+    R(updated_at, COL_I64),
+};
+#undef R
+
+/* The audit trail: written once, never changed. */
+#define A(field, kind) COL(jh_audit_row, field, kind, COL_FIXED, NULL, 5)
+static const store_col audit_cols[] = {
+    COL(jh_audit_row, id, COL_ROWID, COL_KEY, NULL, 5),
+    A(day, COL_INT),
+    A(at, COL_I64),
+    A(by, COL_TEXT),
+    A(device, COL_TEXT),
+    A(staff, COL_TEXT),
+    A(op, COL_TEXT),
+    A(target, COL_TEXT),
+    A(detail, COL_TEXT),
+    A(result, COL_TEXT),
+};
+#undef A
+
 #define ROW(table, cols, type) {table, cols, (int)(sizeof cols / sizeof cols[0]), sizeof(type)}
 const store_row store_ticket_row = ROW("tickets", ticket_cols, jh_ticket);
 const store_row store_counter_row = ROW("counters", counter_cols, jh_counter_row);
 const store_row store_pause_row = ROW("pauses", pause_cols, jh_pause_log);
 const store_row store_session_row = ROW("sessions", session_cols, jh_session_log);
+const store_row store_staff_row = ROW("staff", staff_cols, jh_staff_row);
+const store_row store_audit_row = ROW("staff_audit", audit_cols, jh_audit_row);
 
 /* ---- composing, binding, reading ---- */
 
@@ -287,6 +367,12 @@ static void bind_col(sqlite3_stmt *s, int i, const store_col *c, const void *dat
     case COL_COUNTER_STATUS:
         store_bind_text(s, i, jh_counter_status_name(*(const jh_counter_status *)p));
         break;
+    case COL_ROLES: {
+        char words[64];
+        jh_roles_text(*(const unsigned *)(const void *)p, words, sizeof words);
+        store_bind_text(s, i, words);
+        break;
+    }
     }
 }
 
@@ -324,6 +410,13 @@ static void read_col(sqlite3_stmt *s, int i, const store_col *c, void *data)
         store_col_text(s, i, word, sizeof word);
         *(jh_counter_status *)p = store_counter_status(word);
         break;
+    case COL_ROLES: {
+        char words[64];
+        store_col_text(s, i, words, sizeof words);
+        if (jh_roles_parse(words, (unsigned *)(void *)p) < 0)
+            *(unsigned *)(void *)p = 0; /* a word edited in by hand: no role, not a guess */
+        break;
+    }
     case COL_NONZERO:
         break;
     }

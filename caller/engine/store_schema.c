@@ -98,6 +98,32 @@ static const char *const schema_sql =
  * test (rating_rule.h) can weigh a run against how common its score is at the
  * other counters without scanning the day's tickets. Filled in once.
  */
+/*
+ * Version 5 — staff identity. The roster (one row per staff member: roles,
+ * where they may serve, AB posts, the argon2id hash of their secret, the
+ * lockout) and the audit trail of every counter, console and admin command
+ * that reached the engine, refusals too. Only new tables: no older row changes.
+ */
+static const char *const migrate_v5_sql =
+    "CREATE TABLE staff("
+    " staff_id TEXT PRIMARY KEY, name TEXT NOT NULL, department TEXT NOT NULL,"
+    " photo TEXT NOT NULL, roles TEXT NOT NULL, counters TEXT NOT NULL, services TEXT NOT NULL,"
+    " covers TEXT NOT NULL, secret_hash TEXT NOT NULL, enabled INTEGER NOT NULL,"
+    " failures INTEGER NOT NULL, locked_until INTEGER, lock_alerted INTEGER NOT NULL DEFAULT 0,"
+    " created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL) WITHOUT ROWID;"
+    /* the accounts whose lock tick has yet to announce: nearly always none */
+    "CREATE INDEX staff_lock_due ON staff(staff_id) WHERE locked_until > lock_alerted;"
+    "CREATE TABLE staff_audit("
+    " id INTEGER PRIMARY KEY, day INTEGER NOT NULL, at INTEGER NOT NULL, by TEXT NOT NULL,"
+    " device TEXT NOT NULL, staff TEXT NOT NULL, op TEXT NOT NULL, target TEXT NOT NULL,"
+    " detail TEXT NOT NULL, result TEXT NOT NULL);"
+    /* one per filter of the audit op, so a search never walks the whole history */
+    "CREATE INDEX staff_audit_day ON staff_audit(day);"
+    "CREATE INDEX staff_audit_target ON staff_audit(target);"
+    "CREATE INDEX staff_audit_by ON staff_audit(by);"
+    "CREATE INDEX staff_audit_staff ON staff_audit(staff);"
+    "CREATE INDEX staff_audit_device ON staff_audit(device);";
+
 static const char *const migrate_v4_sql =
     "CREATE TABLE day_scores("
     " day INTEGER NOT NULL, counter TEXT NOT NULL, score INTEGER NOT NULL, n INTEGER NOT NULL,"
@@ -192,6 +218,8 @@ static int migrate(jh_store *st)
         rc = sqlite3_exec(st->db, migrate_v3_sql, NULL, NULL, &msg);
     if (rc == SQLITE_OK && version < 4)
         rc = sqlite3_exec(st->db, migrate_v4_sql, NULL, NULL, &msg);
+    if (rc == SQLITE_OK && version < 5)
+        rc = sqlite3_exec(st->db, migrate_v5_sql, NULL, NULL, &msg);
     if (rc == SQLITE_OK)
         rc = sqlite3_exec(st->db, "UPDATE hall SET schema_version = " STR(SCHEMA_VERSION) "; COMMIT",
                           NULL, NULL, &msg);

@@ -17,6 +17,13 @@
     " service_sum_s, overruns, no_shows, voided, expired, ratings, ratings_flagged,"          \
     " satisfied, alerts_wait, alerts_overrun"
 
+/* The audit filters every audit query applies; each query puts the one that can
+ * use an index first (store_staff.c chooses). ?1 staff, ?2 counter, ?3 ticket,
+ * ?4 day, ?5 limit. */
+#define AUDIT_TAIL                                                                              \
+    " (?1 = '' OR by = ?1 OR staff = ?1 OR target = ?1) AND (?2 = '' OR device = ?2 OR"         \
+    " target = ?2) AND (?3 = '' OR target = ?3) AND (?4 = 0 OR day = ?4) ORDER BY id DESC LIMIT ?5"
+
 const store_statement store_statements[Q_COUNT] = {
     [Q_BEGIN] = {.sql = "BEGIN IMMEDIATE"},
     [Q_READ_BEGIN] = {.sql = "BEGIN"},
@@ -120,6 +127,24 @@ const store_statement store_statements[Q_COUNT] = {
                      " ON CONFLICT(day, counter, score) DO UPDATE SET n = n + 1"},
     [Q_SCORES_OTHERS] = {.sql = "SELECT score, sum(n) FROM day_scores WHERE day = ?1 AND counter <> ?2"
                          " GROUP BY score"},
+    [Q_STAFF_GET] = {.sql = "WHERE staff_id = ?1", &store_staff_row, ROW_SELECT},
+    [Q_STAFF_INSERT] = {.sql = "", &store_staff_row, ROW_INSERT},
+    [Q_STAFF_INSERT_NEW] = {.sql = "", &store_staff_row, ROW_INSERT_NEW},
+    [Q_STAFF_PUT] = {.sql = "", &store_staff_row, ROW_UPDATE},
+    [Q_STAFF_EACH] = {.sql = "ORDER BY staff_id", &store_staff_row, ROW_SELECT},
+    /* Word for word the condition of the partial index staff_lock_due. */
+    [Q_STAFF_LOCK_DUE] = {.sql = "WHERE locked_until > lock_alerted ORDER BY staff_id LIMIT ?1",
+                          &store_staff_row, ROW_SELECT},
+    [Q_C_RENAME_STAFF] = {.sql = "UPDATE counters SET staff_name = ?2 WHERE staff_id = ?1"
+                          " AND status <> 'closed'"},
+    [Q_AUDIT_ADD] = {.sql = "", &store_audit_row, ROW_INSERT},
+    [Q_AUDIT_BY_TICKET] = {.sql = "WHERE target = ?3 AND" AUDIT_TAIL, &store_audit_row, ROW_SELECT},
+    [Q_AUDIT_BY_STAFF] = {.sql = "WHERE (by = ?1 OR staff = ?1 OR target = ?1) AND" AUDIT_TAIL,
+                          &store_audit_row, ROW_SELECT},
+    [Q_AUDIT_BY_COUNTER] = {.sql = "WHERE (device = ?2 OR target = ?2) AND" AUDIT_TAIL,
+                            &store_audit_row, ROW_SELECT},
+    [Q_AUDIT_BY_DAY] = {.sql = "WHERE day = ?4 AND" AUDIT_TAIL, &store_audit_row, ROW_SELECT},
+    [Q_AUDIT_ALL] = {.sql = "WHERE" AUDIT_TAIL, &store_audit_row, ROW_SELECT},
     /* Written against tickets_wait_alert: only tickets not yet alerted are visited. */
     [Q_WAIT_DUE] = {.sql = "SELECT id, queue_key FROM tickets WHERE status = 'waiting' AND wait_alerted = 0"
                     " AND queue_key <= ?1 ORDER BY queue_key, id LIMIT ?2"},

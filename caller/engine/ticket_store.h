@@ -27,6 +27,7 @@
 #include <stdint.h>
 
 #include "hall_config.h"
+#include "staff_secret.h"
 
 typedef struct jh_store jh_store;
 
@@ -167,6 +168,60 @@ typedef struct {
     int64_t logout_at;
 } jh_session_log;
 
+/* A staff member's roles (any combination), stored as words: "staff;supervisor". */
+#define JH_ROLE_STAFF 1u      /* serves at a counter */
+#define JH_ROLE_GUIDE 2u      /* guide desk (导办台): flags green-channel tickets */
+#define JH_ROLE_SUPERVISOR 4u /* hall supervisor (大厅值班长) */
+#define JH_ROLE_ADMIN 8u      /* edits the roster */
+#define JH_ROLES_ALL 15u
+
+/* JH_ROLE_* bits as their words joined by ';' ("staff;guide"), in that order. */
+void jh_roles_text(unsigned roles, char *buf, size_t len);
+/* "staff;guide" → bits; 0 with *roles set, -1 on a word that is no role or an empty item. */
+int jh_roles_parse(const char *text, unsigned *roles);
+
+/* One row of the roster (table staff, schema 5). Lists are ids joined by ';'. */
+typedef struct {
+    char staff_id[JH_ID_LEN];             /* 工号 */
+    char name[JH_TEXT_LEN];               /* what the boards show */
+    char department[JH_TEXT_LEN];
+    char photo[JH_TEXT_LEN];              /* a file name; "" = none */
+    unsigned roles;                       /* JH_ROLE_* */
+    char counters[JH_LONG_TEXT_LEN];      /* where the person may log in; "" = any */
+    char services[JH_LONG_TEXT_LEN];      /* a counter must serve one of these; "" = any */
+    char covers[JH_LONG_TEXT_LEN];        /* AB岗: staff whose posts this one covers */
+    char secret_hash[JH_STAFF_HASH_LEN];  /* "$argon2id$…"; "" = no secret yet */
+    int enabled;
+    int failures;                         /* wrong secrets since the last good one or lock */
+    int64_t locked_until;                 /* 0 = not locked */
+    int64_t lock_alerted;                 /* the locked_until an alert was sent for */
+    int64_t created_at;
+    int64_t updated_at;
+} jh_staff_row;
+
+/* One row of the audit trail (table staff_audit): a command that reached the engine. */
+typedef struct {
+    int64_t id;
+    int day;
+    int64_t at;
+    char by[JH_ID_LEN];                   /* the staff member a console acted for, or "" */
+    char device[JH_ID_LEN];               /* the command's origin: counter, kiosk id, "admin" */
+    char staff[JH_ID_LEN];                /* who was logged in at that counter, or "" */
+    char op[24];
+    char target[JH_ID_LEN];               /* the ticket, staff member or counter acted on */
+    char detail[JH_LONG_TEXT_LEN];        /* what else it said or did; never a secret */
+    char result[32];                      /* "ok" or the refusal code */
+} jh_audit_row;
+
+/* What an audit query selects; "" / 0 = any. */
+typedef struct {
+    char staff[JH_ID_LEN];   /* as by, as the logged-in staff, or as the target */
+    char counter[JH_ID_LEN]; /* as the device or the target */
+    char ticket[JH_ID_LEN];  /* as the target */
+    int day;
+    int limit;
+} jh_audit_filter;
+
 /* Opens or creates the store (WAL, synchronous=FULL). `day` initialises a new file. */
 jh_store *jh_store_open(const char *path, int day, char *err, size_t errlen);
 void jh_store_close(jh_store *st);
@@ -287,5 +342,24 @@ int jh_store_event_next(jh_store *st, int64_t after_seq, int64_t *seq, char *kin
                         char **payload);
 int jh_store_event_ack(jh_store *st, int64_t seq);
 int jh_store_event_prune(jh_store *st, int64_t before_ms);
+
+/* The roster. get: 1 found / 0 not / -1. insert refuses an existing id (-1);
+ * insert_new keeps the existing row (*added 0). */
+int jh_store_staff_get(jh_store *st, const char *staff_id, jh_staff_row *s);
+int jh_store_staff_insert(jh_store *st, const jh_staff_row *s);
+int jh_store_staff_insert_new(jh_store *st, const jh_staff_row *s, int *added);
+int jh_store_staff_put(jh_store *st, const jh_staff_row *s);
+/* Every row in staff_id order: fn returns 0 to go on, -1 to stop (then -1 here). */
+typedef int (*jh_staff_fn)(void *ctx, const jh_staff_row *s);
+int jh_store_staff_each(jh_store *st, jh_staff_fn fn, void *ctx);
+/* Accounts locked and not yet announced (locked_until > lock_alerted), at most max. */
+int jh_store_staff_lock_due(jh_store *st, jh_staff_row *rows, int max, int *n);
+/* The name a logged-in staff member shows, on every counter where they are. */
+int jh_store_counter_rename_staff(jh_store *st, const char *staff_id, const char *name);
+
+/* The audit trail: add one row (fills a->id); find the newest rows matching f, newest first. */
+int jh_store_audit_add(jh_store *st, jh_audit_row *a);
+typedef int (*jh_audit_row_fn)(void *ctx, const jh_audit_row *a);
+int jh_store_audit_find(jh_store *st, const jh_audit_filter *f, jh_audit_row_fn fn, void *ctx);
 
 #endif

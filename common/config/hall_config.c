@@ -29,6 +29,8 @@ static void set_defaults(jh_hall_config *c)
     c->recall_limit = 2;
     c->requeue = JH_REQUEUE_BACK;
     c->wait_alert_s = 60 * 60;
+    c->staff_max_failures = 5;
+    c->staff_lock_s = 15 * 60;
     for (int i = 1; i < JH_PRIO_COUNT; i++) {
         strcpy(c->priority_zh[i], zh[i]);
         strcpy(c->priority_en[i], en[i]);

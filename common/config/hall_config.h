@@ -17,6 +17,8 @@
  *   [service <code>]    one per service (code = 1–2 capital letters, e.g. A, B, FP)
  *   [counter <id>]      one per counter window (id = a-z0-9-, e.g. c01)
  *   [kiosk <id>]        ticket machines (id and the services they offer)
+ *   [staff]             roster (a CSV seeded at start), pinless_keypad_login, max_failures,
+ *                       lock_minutes
  *   Other sections (display, bridge, ...) belong to their parts and are
  *   passed over here, so each part can add its own without touching this file.
  */
@@ -135,6 +137,15 @@ typedef struct {
     /* [priority] labels, indexed by jh_priority (index 0 unused) */
     char priority_zh[JH_PRIO_COUNT][JH_TEXT_LEN];
     char priority_en[JH_PRIO_COUNT][JH_TEXT_LEN];
+
+    /* [staff] */
+    char staff_roster[JH_LONG_TEXT_LEN]; /* CSV imported at start, against the config file's
+                                          * directory when relative; "" = none */
+    int staff_roster_line;               /* its line in the file, for messages */
+    int pinless_keypad_login;            /* 1: a device's login without a secret is let in,
+                                          * nameless (halls not yet enrolled); default 0 */
+    int staff_max_failures;              /* wrong secrets in a row that lock the account */
+    int staff_lock_s;                    /* how long a locked account stays locked */
 
     jh_service_config services[JH_MAX_SERVICES];
     int n_services;

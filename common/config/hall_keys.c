@@ -297,6 +297,35 @@ static int set_refs(parse *p, const key_def *k, const char *v, char *why, size_t
     return 0;
 }
 
+/* A file next to the config: a relative path is taken from the config file's directory,
+ * so a hall's files move together. */
+static int set_roster(parse *p, const key_def *k, const char *v, char *why, size_t wl)
+{
+    const char *slash = strrchr(p->name, '/');
+    int dir = v[0] != '/' && slash ? (int)(slash - p->name) + 1 : 0;
+    char path[JH_LONG_TEXT_LEN + 8];
+    if (!*v) {
+        snprintf(why, wl, "must not be empty (leave the key out for no roster)");
+        return -1;
+    }
+    if (snprintf(path, sizeof path, "%.*s%s", dir, p->name, v) >= (int)sizeof path)
+        path[0] = '\0';
+    p->cfg->staff_roster_line = p->key_line[k - p->keys];
+    if (check_text(path, k->size, why, wl) != 0)
+        return -1;
+    memcpy(p->cfg->staff_roster, path, strlen(path) + 1);
+    return 0;
+}
+
+static int set_yes_no(parse *p, const key_def *k, const char *v, char *why, size_t wl)
+{
+    if (jh_ini_bool(v, JH_INI_YES_NO, (int *)(void *)((char *)p->obj + k->off)) != 0) {
+        snprintf(why, wl, "'%s': want yes or no", v);
+        return -1;
+    }
+    return 0;
+}
+
 static int set_counter_number(parse *p, const key_def *k, const char *v, char *why, size_t wl)
 {
     jh_counter_config *c = p->obj;
@@ -361,6 +390,14 @@ static const key_def priority_keys[] = {
     {"pregnant_en", 0, set_text, H(priority_en[JH_PRIO_PREGNANT]), 0, 0},
     {"other_zh", 0, set_text, H(priority_zh[JH_PRIO_OTHER]), 0, 0},
     {"other_en", 0, set_text, H(priority_en[JH_PRIO_OTHER]), 0, 0},
+    {NULL, 0, NULL, 0, 0, 0, 0},
+};
+
+static const key_def staff_keys[] = {
+    {"roster", 0, set_roster, H(staff_roster), 0, 0},
+    {"pinless_keypad_login", 0, set_yes_no, H(pinless_keypad_login), 0, 0},
+    {"max_failures", 0, set_int, H(staff_max_failures), 1, 100},
+    {"lock_minutes", 0, set_minutes, H(staff_lock_s), 1, 1440},
     {NULL, 0, NULL, 0, 0, 0, 0},
 };
 
@@ -476,6 +513,7 @@ static int on_section(parse *p, const char *section, const char *arg, int line, 
         {"broker", SEC_BROKER, broker_keys},
         {"dispatch", SEC_DISPATCH, dispatch_keys},
         {"priority", SEC_PRIORITY, priority_keys},
+        {"staff", SEC_STAFF, staff_keys},
     };
     if (jh_hall_end_section(p) != 0)
         return -1;

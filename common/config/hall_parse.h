@@ -15,7 +15,7 @@
 #include "ini_syntax.h"
 
 typedef enum { SEC_NONE, SEC_HALL, SEC_BROKER, SEC_DISPATCH, SEC_PRIORITY, SEC_SERVICE,
-               SEC_COUNTER, SEC_KIOSK, SEC_UNKNOWN } sect_kind;
+               SEC_COUNTER, SEC_KIOSK, SEC_STAFF, SEC_UNKNOWN } sect_kind;
 
 #define MAX_KEYS 16
 

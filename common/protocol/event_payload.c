@@ -201,6 +201,16 @@ static const jh_field overrun_fields[] = {
     JH_FIELD_END,
 };
 
+/* A staff account locked after too many wrong secrets (docs/console.md "Staff secrets"). */
+static const jh_field staff_locked_fields[] = {
+    JH_FIELD_WORD(JH_KEY_KIND, JH_ALERT_STAFF_LOCKED),
+    E(JH_F_TEXT, staff_id, JH_KEY_STAFF_ID),
+    E(JH_F_TEXT, staff_name, JH_KEY_STAFF_NAME),
+    E(JH_F_TEXT_NULL, until, JH_KEY_UNTIL),
+    E(JH_F_TEXT_NULL, at, JH_KEY_AT),
+    JH_FIELD_END,
+};
+
 static const struct {
     const char *name;        /* event/<name> */
     const char *alert;       /* the "kind" of an alert, else NULL */
@@ -218,6 +228,7 @@ static const struct {
     [JH_EVENT_RATED] = {"rated", NULL, rated_fields},
     [JH_EVENT_ALERT_LONG_WAIT] = {"alert", JH_ALERT_LONG_WAIT, long_wait_fields},
     [JH_EVENT_ALERT_OVERRUN] = {"alert", JH_ALERT_OVERRUN, overrun_fields},
+    [JH_EVENT_ALERT_STAFF_LOCKED] = {"alert", JH_ALERT_STAFF_LOCKED, staff_locked_fields},
 };
 
 const char *jh_event_kind_name(jh_event_kind k)

@@ -32,6 +32,7 @@ typedef enum {
     JH_EVENT_RATED,
     JH_EVENT_ALERT_LONG_WAIT, /* event/alert, "kind":"long-wait" */
     JH_EVENT_ALERT_OVERRUN,   /* event/alert, "kind":"overrun" */
+    JH_EVENT_ALERT_STAFF_LOCKED, /* event/alert, "kind":"staff-locked" */
     JH_EVENT_COUNT
 } jh_event_kind;
 
@@ -83,6 +84,7 @@ typedef struct {
     int n_flags;
     int serving_s;                   /* overrun */
     int limit_s;                     /* alerts */
+    char until[JH_TIME_LEN];         /* staff-locked: when the lock ends */
 } jh_event_payload;
 
 /* The topic word of kind k ("no-show"; both alerts are "alert"), or NULL for no kind. */

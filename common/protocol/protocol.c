@@ -41,6 +41,10 @@ static const char *const op_names[JH_OP_COUNT] = {
     [JH_OP_RATE] = "rate",           [JH_OP_OPEN] = "open",
     [JH_OP_CLOSE] = "close",         [JH_OP_NOTICE] = "notice",
     [JH_OP_END_DAY] = "end-day",     [JH_OP_CLOCK] = "clock",
+    [JH_OP_STAFF_AUTH] = "staff-auth", [JH_OP_STAFF_LIST] = "staff-list",
+    [JH_OP_STAFF_ADD] = "staff-add", [JH_OP_STAFF_UPDATE] = "staff-update",
+    [JH_OP_STAFF_DISABLE] = "staff-disable", [JH_OP_STAFF_SET_SECRET] = "staff-set-secret",
+    [JH_OP_STAFF_IMPORT] = "staff-import", [JH_OP_AUDIT] = "audit",
 };
 
 const char *jh_op_name(jh_op op)
@@ -170,13 +174,29 @@ static cJSON *parse_object(const char *payload, size_t len, jh_error *err)
 
 /* ---- stage 4–6: fields ---- */
 
-typedef enum { TXT_ID, TXT_CMD_ID, TXT_LINE } text_kind;
+/* TXT_TEXT: lines (a CSV), so newline, CR and tab too; TXT_FILE: a file name, no path. */
+typedef enum { TXT_ID, TXT_CMD_ID, TXT_LINE, TXT_TEXT, TXT_FILE } text_kind;
+
+static int file_name_ok(const char *s)
+{
+    if (s[0] == '.' || s[0] == '-')
+        return 0;
+    for (; *s; s++)
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
+              *s == '.' || *s == '_' || *s == '-'))
+            return 0;
+    return 1;
+}
 
 static int text_ok(const char *s, text_kind kind)
 {
     if (kind == TXT_ID)
         return jh_valid_id(s);
+    if (kind == TXT_FILE)
+        return file_name_ok(s);
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (kind == TXT_TEXT && (*p == '\n' || *p == '\r' || *p == '\t'))
+            continue;
         if (*p < 0x20 || *p == 0x7f)
             return 0;
         if (kind == TXT_CMD_ID && (*p == ' ' || *p >= 0x80))
@@ -251,6 +271,153 @@ static int get_score(const cJSON *obj, int *score, jh_error *err)
         return fail(err, "bad-field", "\"%s\" must be a whole number 1..5", "score");
     *score = (int)d;
     return 0;
+}
+
+/* ---- the roster's fields ---- */
+
+static int role_word(const char *w)
+{
+    static const char *const words[] = {JH_ROLE_WORD_STAFF, JH_ROLE_WORD_GUIDE,
+                                        JH_ROLE_WORD_SUPERVISOR, JH_ROLE_WORD_ADMIN};
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+        if (strcmp(w, words[i]) == 0)
+            return 1;
+    return 0;
+}
+
+/* Whether `item` is already one of the ';'-joined items in list. */
+static int list_has(const char *list, const char *item)
+{
+    size_t n = strlen(item);
+    for (const char *p = list; *p;) {
+        const char *end = strchr(p, ';');
+        size_t l = end ? (size_t)(end - p) : strlen(p);
+        if (l == n && memcmp(p, item, n) == 0)
+            return 1;
+        p += l + (end ? 1 : 0);
+    }
+    return 0;
+}
+
+/*
+ * Array field `name` of ids (roles: of role words) joined by ';' into dst[cap].
+ * 1 given, 0 absent, -1 refused: not an array, an item not a string or not an
+ * id, an unknown role, an item twice, or more than fits.
+ */
+static int get_list(const cJSON *obj, const char *name, int roles, char *dst, size_t cap,
+                    jh_error *err)
+{
+    const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, name);
+    const cJSON *v;
+    char joined[JH_LONG_TEXT_LEN] = "";
+    size_t used = 0;
+    if (!it || cJSON_IsNull(it))
+        return 0;
+    if (!cJSON_IsArray(it))
+        return fail(err, "bad-field", "\"%s\" must be an array of strings", name);
+    cJSON_ArrayForEach(v, it) {
+        const char *w = cJSON_GetStringValue(v);
+        if (!w || !jh_valid_id(w))
+            return fail(err, "bad-field", "\"%s\" items must be ids (a-z A-Z 0-9 -)", name);
+        if (roles && !role_word(w))
+            return fail(err, "bad-field", "\"%s\": unknown role (want staff, guide, supervisor, admin)", name);
+        if (list_has(joined, w))
+            return fail(err, "bad-field", "\"%s\": an item given twice", name);
+        size_t n = strlen(w) + (used ? 1 : 0);
+        if (used + n >= cap || used + n >= sizeof joined)
+            return fail(err, "bad-field", "\"%s\" is too long", name);
+        snprintf(joined + used, sizeof joined - used, "%s%s", used ? ";" : "", w);
+        used += n;
+    }
+    memcpy(dst, joined, used + 1);
+    return 1;
+}
+
+/* A whole number field lo..hi: 1 given, 0 absent, -1 refused. */
+static int get_int(const cJSON *obj, const char *name, int lo, int hi, int *out, jh_error *err)
+{
+    const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, name);
+    if (!it || cJSON_IsNull(it))
+        return 0;
+    double d = cJSON_IsNumber(it) ? it->valuedouble : NAN;
+    if (!isfinite(d) || d != floor(d) || d < lo || d > hi)
+        return fail(err, "bad-field", "\"%s\" must be a whole number %d..%d", name, lo, hi);
+    *out = (int)d;
+    return 1;
+}
+
+static int get_bool(const cJSON *obj, const char *name, int *out, jh_error *err)
+{
+    const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, name);
+    if (!it || cJSON_IsNull(it))
+        return 0;
+    if (!cJSON_IsBool(it))
+        return fail(err, "bad-field", "\"%s\" must be true or false", name);
+    *out = cJSON_IsTrue(it);
+    return 1;
+}
+
+/* Sets flag in c->staff_fields when rc says the field was given; passes errors on. */
+static int given(jh_command *c, unsigned flag, int rc)
+{
+    if (rc > 0)
+        c->staff_fields |= flag;
+    return rc < 0 ? -1 : 0;
+}
+
+/* staff-add (name required) and staff-update: the roster fields, each optional. */
+static int parse_staff_fields(const cJSON *o, jh_command *c, int adding, jh_error *err)
+{
+    if (need_text(o, JH_KEY_STAFF_ID, TXT_ID, c->staff_id, sizeof c->staff_id, err))
+        return -1;
+    int rc = get_text(o, JH_KEY_NAME, TXT_LINE, c->staff_name, sizeof c->staff_name, err);
+    if (rc == 0 && adding)
+        return fail(err, "missing-field", "\"%s\" is required", JH_KEY_NAME);
+    if (given(c, JH_SF_NAME, rc) ||
+        given(c, JH_SF_DEPARTMENT, get_text(o, JH_KEY_DEPARTMENT, TXT_LINE, c->department,
+                                            sizeof c->department, err)) ||
+        given(c, JH_SF_PHOTO, get_text(o, JH_KEY_PHOTO, TXT_FILE, c->photo, sizeof c->photo, err)) ||
+        given(c, JH_SF_ROLES, get_list(o, JH_KEY_ROLES, 1, c->roles, sizeof c->roles, err)) ||
+        given(c, JH_SF_COUNTERS, get_list(o, JH_KEY_COUNTERS, 0, c->counters, sizeof c->counters, err)) ||
+        given(c, JH_SF_SERVICES, get_list(o, JH_KEY_SERVICES, 0, c->services, sizeof c->services, err)) ||
+        given(c, JH_SF_COVERS, get_list(o, JH_KEY_COVERS, 0, c->covers, sizeof c->covers, err)) ||
+        given(c, JH_SF_SECRET, get_text(o, JH_KEY_SECRET, TXT_LINE, c->secret, sizeof c->secret, err)) ||
+        given(c, JH_SF_ENABLED, get_bool(o, JH_KEY_ENABLED, &c->enabled, err)))
+        return -1;
+    return 0;
+}
+
+/* audit {staff_id?, counter?, ticket?, day?, limit?} */
+static int parse_audit(const cJSON *o, jh_command *c, jh_error *err)
+{
+    if (opt_text(o, JH_KEY_STAFF_ID, TXT_ID, c->staff_id, sizeof c->staff_id, err) ||
+        opt_text(o, JH_KEY_COUNTER, TXT_ID, c->counter, sizeof c->counter, err) ||
+        opt_text(o, JH_KEY_TICKET, TXT_ID, c->ticket, sizeof c->ticket, err) ||
+        get_int(o, JH_KEY_DAY, 19700101, 99991231, &c->day, err) < 0 ||
+        get_int(o, JH_KEY_LIMIT, 1, JH_AUDIT_MAX_ROWS, &c->limit, err) < 0)
+        return -1;
+    return 0;
+}
+
+static int parse_staff_op(const cJSON *o, jh_command *c, jh_error *err)
+{
+    switch (c->op) {
+    case JH_OP_STAFF_AUTH:
+    case JH_OP_STAFF_SET_SECRET:
+        return need_text(o, JH_KEY_STAFF_ID, TXT_ID, c->staff_id, sizeof c->staff_id, err) ||
+               need_text(o, JH_KEY_SECRET, TXT_LINE, c->secret, sizeof c->secret, err) ? -1 : 0;
+    case JH_OP_STAFF_ADD:
+    case JH_OP_STAFF_UPDATE:
+        return parse_staff_fields(o, c, c->op == JH_OP_STAFF_ADD, err);
+    case JH_OP_STAFF_DISABLE:
+        return need_text(o, JH_KEY_STAFF_ID, TXT_ID, c->staff_id, sizeof c->staff_id, err);
+    case JH_OP_STAFF_IMPORT:
+        return need_text(o, JH_KEY_CSV, TXT_TEXT, c->csv, sizeof c->csv, err);
+    case JH_OP_AUDIT:
+        return parse_audit(o, c, err);
+    default:
+        return 0; /* staff-list */
+    }
 }
 
 static int parse_take(const cJSON *o, jh_command *c, jh_error *err)
@@ -387,7 +554,8 @@ static int parse_fields(const cJSON *o, jh_command *c, jh_error *err)
                need_text(o, "reason", TXT_LINE, c->reason, sizeof c->reason, err) ? -1 : 0;
     case JH_OP_LOGIN:
         return need_text(o, "staff_id", TXT_ID, c->staff_id, sizeof c->staff_id, err) ||
-               opt_text(o, "staff_name", TXT_LINE, c->staff_name, sizeof c->staff_name, err) ? -1 : 0;
+               opt_text(o, "staff_name", TXT_LINE, c->staff_name, sizeof c->staff_name, err) ||
+               opt_text(o, JH_KEY_SECRET, TXT_LINE, c->secret, sizeof c->secret, err) ? -1 : 0;
     case JH_OP_REQUEUE:
     case JH_OP_CALL:
         return need_text(o, "ticket", TXT_ID, c->ticket, sizeof c->ticket, err);
@@ -406,6 +574,15 @@ static int parse_fields(const cJSON *o, jh_command *c, jh_error *err)
         return need_text(o, "message", TXT_LINE, c->message, sizeof c->message, err);
     case JH_OP_CLOCK:
         return parse_clock(o, c, err);
+    case JH_OP_STAFF_AUTH:
+    case JH_OP_STAFF_LIST:
+    case JH_OP_STAFF_ADD:
+    case JH_OP_STAFF_UPDATE:
+    case JH_OP_STAFF_DISABLE:
+    case JH_OP_STAFF_SET_SECRET:
+    case JH_OP_STAFF_IMPORT:
+    case JH_OP_AUDIT:
+        return parse_staff_op(o, c, err);
     default:
         return 0; /* logout, call-next, recall, no-show, finish, resume, open, close, end-day */
     }
@@ -422,6 +599,8 @@ static int parse_envelope(const cJSON *o, jh_command *c, jh_error *err)
     if (opt_text(o, "reply_to", TXT_ID, reply_to, sizeof reply_to, err))
         return -1;
     memcpy(c->reply_to, reply_to, sizeof reply_to);
+    if (opt_text(o, JH_KEY_BY, TXT_ID, c->by, sizeof c->by, err))
+        return -1;
 
     const cJSON *op = cJSON_GetObjectItemCaseSensitive(o, "op");
     if (!op || cJSON_IsNull(op))
@@ -487,12 +666,69 @@ static int add_required(cJSON *o, const char *name, const char *value)
     return cJSON_AddStringToObject(o, name, value) ? 0 : -1;
 }
 
+/* "a;b" → ["a","b"] under name. */
+static int add_list(cJSON *o, const char *name, const char *list)
+{
+    cJSON *a = cJSON_AddArrayToObject(o, name);
+    if (!a)
+        return -1;
+    for (const char *p = list; *p;) {
+        const char *end = strchr(p, ';');
+        size_t l = end ? (size_t)(end - p) : strlen(p);
+        char item[JH_ID_LEN];
+        if (l >= sizeof item)
+            return -1;
+        memcpy(item, p, l);
+        item[l] = '\0';
+        if (!cJSON_AddItemToArray(a, cJSON_CreateString(item)))
+            return -1;
+        p += l + (end ? 1 : 0);
+    }
+    return 0;
+}
+
+/* staff-add, staff-update: the roster fields the command says it carries. */
+static int add_staff_fields(cJSON *o, const jh_command *c)
+{
+    unsigned f = c->staff_fields;
+    int rc = 0;
+    rc |= f & JH_SF_NAME ? add_required(o, JH_KEY_NAME, c->staff_name) : 0;
+    rc |= f & JH_SF_DEPARTMENT ? add_required(o, JH_KEY_DEPARTMENT, c->department) : 0;
+    rc |= f & JH_SF_PHOTO ? add_required(o, JH_KEY_PHOTO, c->photo) : 0;
+    rc |= f & JH_SF_ROLES ? add_list(o, JH_KEY_ROLES, c->roles) : 0;
+    rc |= f & JH_SF_COUNTERS ? add_list(o, JH_KEY_COUNTERS, c->counters) : 0;
+    rc |= f & JH_SF_SERVICES ? add_list(o, JH_KEY_SERVICES, c->services) : 0;
+    rc |= f & JH_SF_COVERS ? add_list(o, JH_KEY_COVERS, c->covers) : 0;
+    rc |= f & JH_SF_SECRET ? add_required(o, JH_KEY_SECRET, c->secret) : 0;
+    if (f & JH_SF_ENABLED)
+        rc |= cJSON_AddBoolToObject(o, JH_KEY_ENABLED, c->enabled) ? 0 : -1;
+    return rc;
+}
+
+/* The fields of the roster and audit ops, and the ones every op may carry. */
+static int add_roster_fields(cJSON *o, const jh_command *c)
+{
+    int staff_op = c->op == JH_OP_STAFF_ADD || c->op == JH_OP_STAFF_UPDATE;
+    int rc = add_str(o, JH_KEY_BY, c->by);
+    if (staff_op)
+        return rc | add_staff_fields(o, c);
+    rc |= c->op == JH_OP_STAFF_IMPORT ? add_required(o, JH_KEY_CSV, c->csv) : 0;
+    rc |= add_str(o, JH_KEY_SECRET, c->secret) | add_str(o, JH_KEY_COUNTER, c->counter);
+    if (c->day)
+        rc |= cJSON_AddNumberToObject(o, JH_KEY_DAY, c->day) ? 0 : -1;
+    if (c->limit)
+        rc |= cJSON_AddNumberToObject(o, JH_KEY_LIMIT, c->limit) ? 0 : -1;
+    return rc;
+}
+
 static int add_fields(cJSON *o, const jh_command *c)
 {
+    int staff_op = c->op == JH_OP_STAFF_ADD || c->op == JH_OP_STAFF_UPDATE;
     int rc = add_str(o, "service", c->service) | add_str(o, "lang", c->lang) |
              add_str(o, "ticket", c->ticket) | add_str(o, "staff_id", c->staff_id) |
-             add_str(o, "staff_name", c->staff_name) | add_str(o, "to_service", c->to_service) |
-             add_str(o, "to_counter", c->to_counter);
+             (staff_op ? 0 : add_str(o, "staff_name", c->staff_name)) |
+             add_str(o, "to_service", c->to_service) | add_str(o, "to_counter", c->to_counter) |
+             add_roster_fields(o, c);
     rc |= c->op == JH_OP_VOID ? add_required(o, "reason", c->reason) : add_str(o, "reason", c->reason);
     rc |= c->op == JH_OP_NOTICE ? add_required(o, "message", c->message) : add_str(o, "message", c->message);
     if (c->op == JH_OP_FLAG || (c->op == JH_OP_TAKE && c->priority != JH_PRIO_NONE)) {

@@ -20,6 +20,8 @@
 #define JH_MAX_PAYLOAD 8192   /* larger command payloads are refused unread (error "too-large") */
 #define JH_CMD_ID_LEN 64
 #define JH_TOPIC_LEN 256
+#define JH_AUDIT_DEFAULT_ROWS 100 /* audit: rows in a reply without "limit" */
+#define JH_AUDIT_MAX_ROWS 500     /* audit: the most "limit" may ask for */
 
 typedef enum {
     JH_OP_UNKNOWN = 0,
@@ -32,6 +34,9 @@ typedef enum {
     JH_OP_OPEN, JH_OP_CLOSE, JH_OP_NOTICE, JH_OP_END_DAY,
     /* admin, simulation only: the caller refuses it ("not-simulated") unless run with --sim-clock */
     JH_OP_CLOCK,
+    /* admin: the staff roster and the audit trail (docs/protocol.md "Staff and roster") */
+    JH_OP_STAFF_AUTH, JH_OP_STAFF_LIST, JH_OP_STAFF_ADD, JH_OP_STAFF_UPDATE, JH_OP_STAFF_DISABLE,
+    JH_OP_STAFF_SET_SECRET, JH_OP_STAFF_IMPORT, JH_OP_AUDIT,
     JH_OP_COUNT
 } jh_op;
 
@@ -42,6 +47,17 @@ typedef struct {
     jh_origin_kind kind;
     char id[JH_ID_LEN]; /* kiosk or counter id from the topic; "admin" for admin/cmd */
 } jh_origin;
+
+/* The roster fields a staff-add or staff-update carries (jh_command.staff_fields). */
+#define JH_SF_NAME 0x01u
+#define JH_SF_DEPARTMENT 0x02u
+#define JH_SF_PHOTO 0x04u
+#define JH_SF_ROLES 0x08u
+#define JH_SF_COUNTERS 0x10u
+#define JH_SF_SERVICES 0x20u
+#define JH_SF_COVERS 0x40u
+#define JH_SF_SECRET 0x80u
+#define JH_SF_ENABLED 0x100u
 
 /* Where a rating came from; the firmware-bridge knows which pad was pressed. */
 typedef enum { JH_RATE_SRC_PAD = 0, JH_RATE_SRC_STAFF_KEYPAD } jh_rate_source;
@@ -59,14 +75,29 @@ typedef struct {
     char lang[8];                  /* take: "zh" | "en" */
     char ticket[JH_ID_LEN];        /* void, requeue, call, flag, rate */
     char reason[JH_TEXT_LEN];      /* void, pause */
-    char staff_id[JH_ID_LEN];      /* login */
-    char staff_name[JH_TEXT_LEN];  /* login */
+    char by[JH_ID_LEN];            /* any op: the signed-in staff member a console acts for */
+    char staff_id[JH_ID_LEN];      /* login, staff-*, audit (filter) */
+    char staff_name[JH_TEXT_LEN];  /* login (ignored: the roster names), staff-add/-update "name" */
+    char secret[JH_TEXT_LEN];      /* login, staff-auth, staff-add, staff-set-secret: never echoed */
     char to_service[JH_ID_LEN];    /* transfer */
     char to_counter[JH_ID_LEN];    /* transfer */
     char message[JH_LONG_TEXT_LEN];/* pause (去向留言), notice */
     int score;                     /* rate: 1..5 */
     jh_rate_source rate_source;    /* rate: "source":"pad"|"staff-keypad" */
     int64_t clock_to;              /* clock: "to", epoch ms */
+    /* staff-add, staff-update: which of these were given (JH_SF_*) */
+    unsigned staff_fields;
+    char department[JH_TEXT_LEN];
+    char photo[JH_TEXT_LEN];       /* a file name, no path */
+    char roles[JH_TEXT_LEN];       /* "staff;guide": the JSON array joined by ';' */
+    char counters[JH_LONG_TEXT_LEN]; /* counter ids, joined by ';' */
+    char services[JH_LONG_TEXT_LEN]; /* service codes, joined by ';' */
+    char covers[JH_LONG_TEXT_LEN]; /* staff ids whose post this one covers (AB岗), joined by ';' */
+    int enabled;                   /* with JH_SF_ENABLED */
+    char counter[JH_ID_LEN];       /* audit (filter) */
+    int day;                       /* audit (filter): YYYYMMDD, 0 = any */
+    int limit;                     /* audit: rows wanted, 0 = the default */
+    char csv[JH_MAX_PAYLOAD];      /* staff-import */
 } jh_command;
 
 /* A refusal: stable code (docs/protocol.md) and human text. */

@@ -99,6 +99,35 @@
 #define JH_KEY_COUNTERS_OPEN "counters_open"
 #define JH_KEY_COUNTERS_PAUSED "counters_paused"
 
+/* ---- staff, roster and audit (commands and replies; docs/protocol.md "Staff and roster") ---- */
+#define JH_KEY_BY "by"                /* any command: the staff member a console acts for */
+#define JH_KEY_SECRET "secret"        /* a command's only: never in a reply, event or state */
+#define JH_KEY_DEPARTMENT "department"
+#define JH_KEY_PHOTO "photo"
+#define JH_KEY_ROLES "roles"
+#define JH_KEY_COUNTERS "counters"
+#define JH_KEY_SERVICES "services"
+#define JH_KEY_COVERS "covers"
+#define JH_KEY_ENABLED "enabled"
+#define JH_KEY_CSV "csv"
+#define JH_KEY_LIMIT "limit"
+#define JH_KEY_UNTIL "until"          /* locked: until when; alert staff-locked */
+#define JH_KEY_FAILURES "failures"
+#define JH_KEY_LOCKED_UNTIL "locked_until"
+#define JH_KEY_HAS_SECRET "has_secret"
+#define JH_KEY_CREATED_AT "created_at"
+#define JH_KEY_UPDATED_AT "updated_at"
+#define JH_KEY_STAFF "staff"          /* staff-list: the rows; audit row: who sat at the counter */
+#define JH_KEY_ADDED "added"          /* staff-import */
+#define JH_KEY_UPDATED "updated"
+#define JH_KEY_ROWS "rows"            /* audit */
+#define JH_KEY_DEVICE "device"
+#define JH_KEY_OP "op"
+#define JH_KEY_TARGET "target"
+#define JH_KEY_DETAIL "detail"
+#define JH_KEY_RESULT "result"
+#define JH_KEY_LINE "line"            /* staff-import refusal: the CSV line at fault */
+
 /* ---- status/caller (written by the daemon's MQTT front) ---- */
 #define JH_KEY_ONLINE "online"
 
@@ -111,6 +140,14 @@
 /* event/alert "kind" */
 #define JH_ALERT_LONG_WAIT "long-wait"
 #define JH_ALERT_OVERRUN "overrun"
+#define JH_ALERT_STAFF_LOCKED "staff-locked"
+/* roster "roles" */
+#define JH_ROLE_WORD_STAFF "staff"
+#define JH_ROLE_WORD_GUIDE "guide"
+#define JH_ROLE_WORD_SUPERVISOR "supervisor"
+#define JH_ROLE_WORD_ADMIN "admin"
+/* audit "result" of a command that was applied (a refusal's is its code) */
+#define JH_RESULT_OK "ok"
 /* event/rated "flags" */
 #define JH_FLAG_STAFF_KEYPAD "staff-keypad"
 #define JH_FLAG_TOO_FAST "too-fast"

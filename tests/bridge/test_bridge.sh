@@ -16,6 +16,9 @@
 #   broker down, call pressed     → the press waits and is applied after the restart
 #   bridge killed                 → its Last Will: status/b1 online false
 set -euo pipefail
+# The keypads send LOGIN without a PIN until their firmware asks for one (issue 13):
+# the hall lets them in PIN-less, for now (lib.sh's [staff]).
+export JH_TEST_PINLESS=yes
 source "$(dirname "$0")/../integration/lib.sh"
 
 # On failure, also show what the bridge and the simulator said.

@@ -32,6 +32,9 @@
 # both keypads online; status/caller is online; every keypad press was answered
 # by the caller (none lost with a broker, none refused `internal` and dropped).
 # A summary of counts closes it.
+# The keypads send LOGIN without a PIN until their firmware asks for one (issue 13):
+# the hall lets them in PIN-less, for now (lib.sh's [staff]).
+export JH_TEST_PINLESS=yes
 source "$(dirname "$0")/../integration/lib.sh"
 source "$(dirname "$0")/faults_lib.sh"
 source "$(dirname "$0")/../display/display_lib.sh"

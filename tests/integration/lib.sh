@@ -113,6 +113,29 @@ services = A
 [kiosk k1]
 services = A,B
 EOF
+  write_staff
+}
+
+# The [staff] section and its roster (staff.csv beside the config, as a hall keeps
+# it): people with their PINs, which a test that is about staff identity logs in
+# with. Every other test here is about something else — the ACL, crashes, kiosks,
+# the keypad bridge, whose keypads send no PIN yet — and logs in without one, so
+# the hall runs PIN-less (nameless logins) unless JH_TEST_PINLESS=no.
+STAFF_PIN=482901
+write_staff() {
+  cat > "$T/staff.csv" <<EOF
+staff_id,name,department,roles,counters,services,covers,secret
+10023,王芳,社保科,staff,,,,$STAFF_PIN
+20001,杨敏,导办台,guide,,,,200101
+30001,赵磊,大厅管理办,supervisor;staff,,,,300101
+90001,黄丽,信息科,admin,,,,900101
+EOF
+  cat >> "$CONF" <<EOF
+
+[staff]
+roster = staff.csv
+pinless_keypad_login = ${JH_TEST_PINLESS:-yes}
+EOF
 }
 
 # Picks a free port, writes config + broker config, starts mosquitto.

@@ -142,6 +142,7 @@ baud = 115200
 status_timeout_ms = 2000
 job_timeout_ms = 15000
 EOF
+  write_staff # lib.sh's roster; the counters here log in PIN-less
 }
 
 # start_emu [ARGS...] — the printer emulator on a pty linked at $T/printer, control

@@ -246,6 +246,7 @@ static void test_login_logout_ab_post(void **state)
     assert_string_equal(t, "A001");
     c = fx_cmd(JH_OP_LOGIN);
     strcpy(c.staff_id, "s1");
+    strcpy(c.secret, FX_PIN);
     fx_refused(fx_send(f, JH_ORIGIN_COUNTER, "c01", &c), "staff-busy");
     fx_refused(fx_counter(f, "c03", JH_OP_LOGOUT), "serving");
     /* AB岗: s2 takes over c03's desk, ticket and all */

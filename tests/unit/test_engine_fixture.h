@@ -7,6 +7,12 @@
  * The process runs with TZ=UTC while the hall is in Asia/Shanghai, so every
  * test also checks that the machine's zone never leaks into hall time.
  * Moments are fixed: T0 is Monday 2026-11-23 09:00 in the hall (01:00 UTC).
+ *
+ * The hall has a test roster ([staff] roster, written into the test's
+ * directory): the staff ids the tests log in, each named 员工<id> (1001-1003
+ * as the mirror tests name them), any counter, the secret FX_PIN — stored as
+ * its argon2id hash, made once per process, so opening an engine hashes
+ * nothing and each login verifies the secret as a hall's would.
  */
 #ifndef TEST_ENGINE_FIXTURE_H
 #define TEST_ENGINE_FIXTURE_H
@@ -26,6 +32,7 @@
 
 #include "engine.h"
 #include "hall_config.h"
+#include "staff_secret.h"
 
 #define SEC 1000LL
 #define MIN (60 * SEC)
@@ -99,10 +106,42 @@ static const char fx_ini_fmt[] =
     "services = B\n";
 
 #define FX_STRICT "policy = strict\nrecall_limit = 2\nrequeue = back"
+#define FX_PIN "246810"
+
+/* The test roster's people: id and name. */
+static const char *const fx_staff[][2] = {
+    {"s1", "员工s1"},   {"s2", "员工s2"},   {"s3", "员工s3"},   {"s4", "员工s4"},
+    {"s5", "员工s5"},   {"s6", "员工s6"},   {"s7", "员工s7"},   {"s01", "员工s01"},
+    {"s02", "员工s02"}, {"s03", "员工s03"}, {"1001", "王芳"},   {"1002", "王芳"},
+    {"1003", "李强"},
+};
+
+/* FX_PIN's hash, made once per process. */
+static inline const char *fx_pin_hash(void)
+{
+    static char hash[JH_STAFF_HASH_LEN];
+    char err[128];
+    if (!hash[0] && (jh_staff_secret_init() < 0 ||
+                     jh_staff_secret_hash(FX_PIN, hash, sizeof hash, err, sizeof err) < 0))
+        fail_msg("hashing the test PIN failed");
+    return hash;
+}
+
+/* Writes the test roster to path. */
+static inline void fx_write_roster(const char *path)
+{
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fprintf(f, "staff_id,name,department,roles,counters,services,covers,secret\n");
+    for (size_t i = 0; i < sizeof fx_staff / sizeof fx_staff[0]; i++)
+        fprintf(f, "%s,%s,测试科,staff,,,,%s\n", fx_staff[i][0], fx_staff[i][1], fx_pin_hash());
+    assert_int_equal(fclose(f), 0);
+}
 
 typedef struct {
     char dir[64];
     char db[128];
+    char roster[128];
     jh_hall_config *cfg;
     jh_engine *e;
     int64_t now;
@@ -118,8 +157,9 @@ static inline void fx_open_engine(fx *f)
         fail_msg("engine open: %s", err);
 }
 
-/* A fresh engine under `base` (a real disk: /tmp; for long runs: /dev/shm). */
-static inline fx *fx_new_in(const char *base, const char *dispatch)
+/* A fresh engine under `base` (a real disk: /tmp; for long runs: /dev/shm), with
+ * `staff` as more lines of [staff] after the roster. */
+static inline fx *fx_new_staff_in(const char *base, const char *dispatch, const char *staff)
 {
     char ini[8192], err[256] = "";
     setenv("TZ", "UTC", 1); /* the machine's zone; the hall's must win */
@@ -132,7 +172,10 @@ static inline fx *fx_new_in(const char *base, const char *dispatch)
         assert_non_null(mkdtemp(f->dir));
     }
     snprintf(f->db, sizeof f->db, "%s/hall.db", f->dir);
-    snprintf(ini, sizeof ini, fx_ini_fmt, dispatch);
+    snprintf(f->roster, sizeof f->roster, "%s/staff.csv", f->dir);
+    fx_write_roster(f->roster);
+    int n = snprintf(ini, sizeof ini, fx_ini_fmt, dispatch);
+    snprintf(ini + n, sizeof ini - (size_t)n, "[staff]\nroster = %s\n%s", f->roster, staff);
     f->cfg = calloc(1, sizeof *f->cfg);
     assert_non_null(f->cfg);
     if (jh_config_parse(f->cfg, ini, strlen(ini), "test.ini", err, sizeof err) != 0)
@@ -140,6 +183,11 @@ static inline fx *fx_new_in(const char *base, const char *dispatch)
     fx_open_engine(f);
     f->now = T0;
     return f;
+}
+
+static inline fx *fx_new_in(const char *base, const char *dispatch)
+{
+    return fx_new_staff_in(base, dispatch, "");
 }
 
 static inline fx *fx_new(const char *dispatch) { return fx_new_in("/tmp", dispatch); }
@@ -160,6 +208,7 @@ static inline void fx_free(fx *f)
         snprintf(path, sizeof path, "%s%s", f->db, sfx[i]);
         unlink(path);
     }
+    unlink(f->roster);
     rmdir(f->dir);
     free(f->cfg);
     free(f);
@@ -260,7 +309,7 @@ static inline void fx_login(fx *f, const char *counter, const char *staff)
 {
     jh_command c = fx_cmd(JH_OP_LOGIN);
     snprintf(c.staff_id, sizeof c.staff_id, "%s", staff);
-    snprintf(c.staff_name, sizeof c.staff_name, "员工%s", staff);
+    snprintf(c.secret, sizeof c.secret, "%s", FX_PIN);
     fx_ok(fx_send(f, JH_ORIGIN_COUNTER, counter, &c));
 }
 

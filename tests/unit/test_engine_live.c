@@ -252,10 +252,11 @@ static void test_migration_from_version_1(void **state)
     sql_exec(f->db, "DROP INDEX tickets_wait_alert; ALTER TABLE tickets DROP COLUMN wait_alerted;"
                     "ALTER TABLE tickets DROP COLUMN overrun_alerted; DROP TABLE day_stats;"
                     "DROP TABLE wait_hist; ALTER TABLE hall DROP COLUMN last_queue_key;"
-                    "DROP TABLE day_scores; UPDATE hall SET schema_version = 1;"
+                    "DROP TABLE day_scores; DROP TABLE staff; DROP TABLE staff_audit;"
+                    "UPDATE hall SET schema_version = 1;"
                     "UPDATE tickets SET rating = 4 WHERE status = 'finished';");
     fx_open_engine(f);
-    assert_int_equal(sql_number(f->db, "SELECT schema_version FROM hall"), 4);
+    assert_int_equal(sql_number(f->db, "SELECT schema_version FROM hall"), 5);
     /* version 4: the day's ratings per counter and score, from the tickets */
     assert_int_equal(sql_number(f->db, "SELECT n FROM day_scores WHERE counter = 'c03' AND score = 4"),
                      1);
@@ -280,7 +281,7 @@ static void test_migration_from_version_1(void **state)
     f->e = jh_engine_open(f->cfg, f->db, err, sizeof err);
     assert_null(f->e);
     assert_non_null(strstr(err, "newer"));
-    sql_exec(f->db, "UPDATE hall SET schema_version = 4");
+    sql_exec(f->db, "UPDATE hall SET schema_version = 5");
     fx_open_engine(f);
     fx_free(f);
 }

@@ -253,7 +253,8 @@ static void login(mirror *m, const char *counter_id, const char *staff_id, const
 {
     jh_command c = fx_cmd(JH_OP_LOGIN);
     snprintf(c.staff_id, sizeof c.staff_id, "%s", staff_id);
-    snprintf(c.staff_name, sizeof c.staff_name, "%s", name);
+    snprintf(c.staff_name, sizeof c.staff_name, "%s", name); /* typed: the boards show the roster's */
+    snprintf(c.secret, sizeof c.secret, "%s", FX_PIN);
     fx_ok(fx_send(m->f, JH_ORIGIN_COUNTER, counter_id, &c));
 }
 

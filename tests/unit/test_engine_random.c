@@ -53,6 +53,8 @@ static void random_fields(memory *m, jh_command *c)
     else if (rnd(2))
         snprintf(c->ticket, sizeof c->ticket, "A%03u", rnd(40));
     snprintf(c->staff_id, sizeof c->staff_id, "%s", pick(staff, 5));
+    /* the test roster's PIN, now and then a wrong one or none (the lockout's way) */
+    snprintf(c->secret, sizeof c->secret, "%s", rnd(10) ? FX_PIN : rnd(2) ? "999999" : "");
     snprintf(c->to_service, sizeof c->to_service, "%s", rnd(2) ? pick(svc, 9) : "");
     snprintf(c->to_counter, sizeof c->to_counter, "%s", rnd(2) ? pick(ctr, 5) : "");
     snprintf(c->message, sizeof c->message, "%s", rnd(2) ? "马上回来" : "");
