@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * login_limit — see login_limit.h. Tokens are kept in thousandths so the
- * refill of per_minute tokens a minute is exact integer arithmetic.
+ * login_limit — see login_limit.h. One attempt is UNIT units and a minute
+ * brings per_minute attempts, so each millisecond brings exactly per_minute
+ * units: the refill is integer arithmetic that loses nothing however often
+ * it is brought up to date.
  */
 #include "login_limit.h"
 
@@ -9,11 +11,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MILLI 1000
+#define UNIT 60000 /* units per attempt: the milliseconds of a minute */
 
 typedef struct {
     char addr[JH_LOGIN_LIMIT_ADDR_LEN];
-    int64_t tokens; /* thousandths of an attempt */
+    int64_t tokens; /* in UNITs per attempt */
     int64_t at;     /* when tokens was last brought up to date */
 } bucket;
 
@@ -46,10 +48,9 @@ void jh_login_limit_free(jh_login_limit *l)
 
 static void refill(const jh_login_limit *l, bucket *b, int64_t now)
 {
-    int64_t full = (int64_t)l->per_minute * MILLI;
+    int64_t full = (int64_t)l->per_minute * UNIT;
     if (now > b->at) {
-        /* per_minute tokens per 60000 ms = per_minute thousandths per 60 ms */
-        int64_t add = (now - b->at) * l->per_minute / 60;
+        int64_t add = (now - b->at) * l->per_minute;
         b->tokens = b->tokens + add > full ? full : b->tokens + add;
         b->at = now;
     }
@@ -66,7 +67,7 @@ static bucket *find(jh_login_limit *l, const char *addr, int64_t now)
             oldest = b;
     }
     snprintf(oldest->addr, sizeof oldest->addr, "%s", addr);
-    oldest->tokens = (int64_t)l->per_minute * MILLI;
+    oldest->tokens = (int64_t)l->per_minute * UNIT;
     oldest->at = now;
     return oldest;
 }
@@ -75,12 +76,11 @@ int jh_login_limit_take(jh_login_limit *l, const char *addr, int64_t now_ms, int
 {
     bucket *b = find(l, addr ? addr : "", now_ms);
     refill(l, b, now_ms);
-    if (b->tokens >= MILLI) {
-        b->tokens -= MILLI;
+    if (b->tokens >= UNIT) {
+        b->tokens -= UNIT;
         return 1;
     }
-    /* ms until one whole token: (MILLI - tokens) thousandths at per_minute/60 per ms */
-    int64_t wait_ms = (MILLI - b->tokens) * 60 / l->per_minute;
+    int64_t wait_ms = (UNIT - b->tokens + l->per_minute - 1) / l->per_minute;
     if (retry_s)
         *retry_s = (int)((wait_ms + 999) / 1000);
     return 0;

@@ -41,7 +41,9 @@ static const struct lws_protocol_vhost_options mt_mjs = {&mt_css, NULL, ".mjs", 
 static const struct lws_protocol_vhost_options mt_js = {&mt_mjs, NULL, ".js", "text/javascript; charset=utf-8"};
 static const struct lws_protocol_vhost_options mimetypes = {&mt_js, NULL, ".html", "text/html; charset=utf-8"};
 
-/* WebSocket upgrades without a subprotocol are the "jh" protocol's. */
+/* WebSocket upgrades without a subprotocol are the "jh" protocol's. libwebsockets also binds
+ * a new connection to the default protocol, so jh_ws_callback answers what plain HTTP asks of
+ * it (ws_api.c), and every mount names "http", which takes over for the request itself. */
 static const struct lws_protocol_vhost_options pvo_default = {NULL, NULL, "default", "1"};
 static const struct lws_protocol_vhost_options pvo = {NULL, &pvo_default, "jh", ""};
 
@@ -161,7 +163,7 @@ static void make_mounts(jh_web *w)
     memset(m_pages, 0, sizeof m_pages);
     m_pages[0] = (struct lws_http_mount){.mountpoint = "/", .mountpoint_len = 1, .origin = w->cfg.pages,
                                          .def = "index.html", .origin_protocol = LWSMPRO_FILE,
-                                         .extra_mimetypes = &mimetypes};
+                                         .protocol = "http", .extra_mimetypes = &mimetypes};
     for (size_t i = 0; i < sizeof cb_points / sizeof cb_points[0]; i++) {
         m_pages[i + 1] = (struct lws_http_mount){.mountpoint = cb_points[i],
                                                  .mountpoint_len = (unsigned char)strlen(cb_points[i]),

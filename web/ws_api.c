@@ -526,7 +526,13 @@ int jh_ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user
         if (c)
             conn_close(w, c);
         return 0;
+    case LWS_CALLBACK_HTTP_CONFIRM_UPGRADE: /* a new connection starts bound to this, the default */
+        return jh_ws_confirm_upgrade(w, wsi, in);
+    case LWS_CALLBACK_HTTP:
+        /* Every path is under a mount that binds "http" first: this is never the answer. */
+        lws_return_http_status(wsi, HTTP_STATUS_NOT_FOUND, NULL);
+        return lws_http_transaction_completed(wsi) ? -1 : 0;
     default:
-        return 0;
+        return lws_callback_http_dummy(wsi, reason, user, in, len);
     }
 }
