@@ -185,6 +185,9 @@ int jh_ws_msg_parse(const char *buf, size_t len, jh_ws_socket_kind kind, jh_ws_m
     cJSON *o = parse_object(buf, len, e);
     if (!o)
         return -1;
+    const cJSON *id = cJSON_GetObjectItemCaseSensitive(o, "id");
+    if (cJSON_IsString(id) && id_ok(id->valuestring)) /* so even an unknown type's refusal can be matched */
+        snprintf(e->id, sizeof e->id, "%s", id->valuestring);
     const cJSON *type = cJSON_GetObjectItemCaseSensitive(o, "type");
     const char *want = kind == JH_WS_STAFF ? "cmd" : "rate";
     int rc;

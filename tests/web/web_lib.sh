@@ -80,11 +80,13 @@ post_json() {
   http "$name" POST "$path" -H "Origin: $WEB_URL" -H 'Content-Type: application/json' --data-raw "$json" "$@"
 }
 
-# login NAME STAFF SECRET [COUNTER] — POST /api/login; prints the status code.
+# login NAME STAFF SECRET [COUNTER [curl args...]] — POST /api/login; prints the status code.
 login() {
-  local c=""
+  local name=$1 staff=$2 secret=$3 c=""
   [ -z "${4:-}" ] || c=",\"counter\":\"$4\""
-  post_json "$1" /api/login "{\"staff_id\":\"$2\",\"secret\":\"$3\"$c}"
+  shift 3
+  [ $# -eq 0 ] || shift
+  post_json "$name" /api/login "{\"staff_id\":\"$staff\",\"secret\":\"$secret\"$c}" "$@"
 }
 
 # cookie_of NAME — the jh_session value a response set.
