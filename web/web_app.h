@@ -94,6 +94,7 @@ typedef struct jh_web {
     jh_login_limit *limit;
     jh_relay *relay;
     struct lws_context *ctx;
+    void *loop;           /* libev's struct ev_loop (web_server.c) */
     jh_conn *conns;       /* every open WebSocket */
     jh_http *waits;       /* every /api transaction in progress */
     int n_staff, n_citizen;

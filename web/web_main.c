@@ -6,8 +6,8 @@
  *
  * Owns: the command line, loading the hall and [web] config, the broker link
  * (common/link jh_link as broker user "web", client id web:<id>, a Last Will
- * on status/web), the one loop — libwebsockets' service loop, with a 10 ms
- * timer inside it that pumps the link, answers what timed out, ends idle
+ * on status/web), the one loop — libwebsockets on libev (web_server.c), with a
+ * 10 ms timer inside it that pumps the link, answers what timed out, ends idle
  * sessions and kicks systemd's watchdog — and the log. What the routes and
  * sockets do is http_api.c's and ws_api.c's; what comes from and goes to the
  * broker, relay.c's.
@@ -41,6 +41,7 @@
 #define PROG "jiaohao-web"
 #define TICK_US 10000      /* the link gives no socket to wait on: it is pumped this often */
 #define SWEEP_EVERY_MS 1000
+#define TIMEOUTS_EVERY_MS 100 /* commands unanswered for 8 s: a tenth of a second late is fine */
 #define SHUTDOWN_FLUSH_MS 2000
 
 #ifndef JH_VERSION
@@ -67,7 +68,7 @@ typedef struct {
     lws_sorted_usec_list_t tick;
     jh_sd_watchdog watchdog;
     jh_sd_status sd_status;
-    int64_t next_sweep;
+    int64_t next_sweep, next_timeouts;
     int link_was_up;
     char link_error[300];
 } daemon_ctx;
@@ -238,7 +239,10 @@ static void tick(lws_sorted_usec_list_t *sul)
     int64_t now = jh_web_now();
     jh_link_pump(d->link, now);
     log_link(d);
-    jh_relay_pump(d->w.relay, now);
+    if (now >= d->next_timeouts) {
+        jh_relay_pump(d->w.relay, now);
+        d->next_timeouts = now + TIMEOUTS_EVERY_MS;
+    }
     if (now >= d->next_sweep) {
         jh_sessions_sweep(d->w.sessions, now, session_over, &d->w);
         jh_ws_pump(&d->w, now);
@@ -252,7 +256,7 @@ static void tick(lws_sorted_usec_list_t *sul)
     if (!g_stop)
         lws_sul_schedule(d->w.ctx, 0, &d->tick, tick, TICK_US);
     else
-        lws_cancel_service(d->w.ctx);
+        jh_web_server_break(&d->w);
 }
 
 static void run(daemon_ctx *d)
@@ -261,9 +265,7 @@ static void run(daemon_ctx *d)
     lws_sul_schedule(d->w.ctx, 0, &d->tick, tick, 1);
     if (jh_sd_notify("READY=1", err, sizeof err) < 0)
         jh_log(JH_LOG_WARN, "systemd: %s", err);
-    while (!g_stop)
-        if (lws_service(d->w.ctx, 0) < 0)
-            break;
+    jh_web_server_run(&d->w);
     if (jh_sd_notify("STOPPING=1", err, sizeof err) < 0)
         jh_log(JH_LOG_WARN, "systemd: %s", err);
 }

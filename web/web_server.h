@@ -4,7 +4,7 @@
  * the routes and the headers every answer carries.
  *
  * Owns: making (and destroying) the one lws context and vhost from the [web]
- * config: HTTP/1.1 only (ALPN "http/1.1": no HTTP/2, so every WebSocket is
+ * config, and the event loop it runs on (libev, epoll): HTTP/1.1 only (ALPN "http/1.1": no HTTP/2, so every WebSocket is
  * a plain RFC 6455 upgrade), HTTPS when tls_cert/tls_key are set, the pages
  * folder mounted at / (index.html, *.js, *.css ... with their MIME types,
  * anything else refused), the role pages /counter, /guide, /supervisor,
@@ -23,8 +23,12 @@
 
 #include "web_app.h"
 
-/* Creates w->ctx listening as w->cfg says, serving w->cfg.pages. 0, or -1 with err. */
+/* Creates w->ctx listening as w->cfg says, serving w->cfg.pages, on a libev loop of its
+ * own (epoll). 0, or -1 with err. */
 int jh_web_server_start(jh_web *w, char *err, size_t errlen);
+/* Runs the loop until jh_web_server_break() is called from inside it (a timer). */
+void jh_web_server_run(jh_web *w);
+void jh_web_server_break(jh_web *w);
 void jh_web_server_stop(jh_web *w);
 
 /* The page file a path is served from ("/counter" → "counter.html"), NULL when none. */
