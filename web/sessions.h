@@ -5,10 +5,12 @@
  * Owns: the session table: each session's cookie token and CSRF token (32
  * random bytes each from libsodium's randombytes_buf, base64url), a short
  * random id used in the server's command ids, the staff member (id, name,
- * roles, counter) as the caller's staff-auth answered, the commands in
- * flight, and when it ends: at logout, after idle_ms without use, and when
- * the hall's business day changes (the caller's state/hall "day"). Nothing
- * is written anywhere: a restart of jiaohao-web signs everyone out.
+ * roles, counter) as the caller's staff-auth answered, and when a session
+ * ends: at logout, after idle_ms without use, and when the hall's business
+ * day changes (the caller's state/hall "day"). Its commands in flight are
+ * counted by the relay (relay.h). Nothing is written anywhere: a restart of
+ * jiaohao-web signs everyone out. One session is sizeof(jh_session), about
+ * 340 bytes, in a table allocated once.
  *
  * Time is passed in (a monotonic clock in ms), so expiry is testable with any
  * clock. Tokens are compared in constant time. No I/O, no logging.
@@ -36,8 +38,6 @@ typedef struct {
     char counter[JH_SESSION_ID_LEN];   /* "" when not signed in at a counter */
     int64_t last_seen_ms;
     int day;                           /* business day it began (YYYYMMDD), 0 unknown */
-    unsigned next_cmd;                 /* numbers the server's command ids w-<sid>-<n> */
-    int in_flight;                     /* commands sent on and not answered yet */
 } jh_session;
 
 /* Who the caller said signed in. */
