@@ -50,6 +50,24 @@ listen_notify "$T/notify.sock"
 NOTIFY_SOCKET="$T/notify.sock" WATCHDOG_USEC=2000000 start_web
 web_status '.online == true' || fail "no status/web online"
 
+note "the broker's ACL for web: commands for any counter and admin/cmd; no state, events, replies or kiosk commands"
+listen_replies k1
+listen watch display "state/#" "state/probe"
+listen events display "event/#" "event/probe"
+listen webreply web "reply/web" "reply/web"
+pub web state/hall '{"site":"forged","day":1}'
+pub web event/called '{"seq":999999,"ticket":"Z999"}'
+pub web reply/k1 '{"id":"forged-reply","ok":true}'
+pub web kiosk/k1/cmd '{"id":"forged-take","op":"take","service":"A","reply_to":"k1"}'
+pub web counter/c02/cmd '{"id":"acl-c02","op":"logout","reply_to":"web"}'
+pub web admin/cmd '{"id":"acl-admin","op":"notice","message":"","reply_to":"web"}'
+wait_line webreply '.id == "acl-c02" and .error == "not-logged-in"' 10 >/dev/null || fail "web cannot command c02"
+wait_line webreply '.id == "acl-admin" and .ok == true' 10 >/dev/null || fail "web cannot send admin/cmd"
+sleep 0.5
+! grep -q forged "$T/watch.log" || fail "web wrote a state"
+! grep -q Z999 "$T/events.log" || fail "web wrote an event"
+! grep -q forged "$T/reply-k1.log" || fail "web wrote another client's reply or a kiosk command"
+
 note "static pages: MIME types and security headers"
 [ "$(http root GET /)" = 200 ] || fail "GET / is not 200"
 expect_security_headers root
