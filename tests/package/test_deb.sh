@@ -30,9 +30,9 @@ set -euo pipefail
 : "${JH_SOURCE_DIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${JH_BUILD_DIR:=$JH_SOURCE_DIR/build}"
 JH_BUILD_DIR=$(cd "$JH_BUILD_DIR" && pwd)
-PROGRAMS=(jiaohao-bridge jiaohao-caller jiaohao-display jiaohao-kiosk jiaohao-report jiaohao-sim-day)
+PROGRAMS=(jiaohao-bridge jiaohao-caller jiaohao-display jiaohao-kiosk jiaohao-report jiaohao-sim-day jiaohao-web)
 UNITS=(jiaohao-bridge@.service jiaohao-broker.service jiaohao-caller.service
-       jiaohao-display@.service jiaohao-kiosk@.service)
+       jiaohao-display@.service jiaohao-kiosk@.service jiaohao-web.service)
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
 note() { echo "-- $*"; }

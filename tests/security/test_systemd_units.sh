@@ -48,14 +48,14 @@ fi
 
 # Instances to check: the templates with a config id, as the docs install them.
 UNITS=(jiaohao-broker.service jiaohao-caller.service jiaohao-bridge@bus1.service
-       jiaohao-display@main.service jiaohao-kiosk@k1.service)
+       jiaohao-display@main.service jiaohao-kiosk@k1.service jiaohao-web.service)
 [ -d "$JH_BIN_DIR" ] || fail "no $JH_BIN_DIR (build first)"
 JH_BIN_DIR=$(cd "$JH_BIN_DIR" && pwd) # ExecStart= wants an absolute path
 mkdir "$T/units"
 for f in "$UNITS_SRC"/*.service; do
   sed "s|$JH_UNITS_BINDIR/|$JH_BIN_DIR/|g" "$f" > "$T/units/$(basename "$f")"
 done
-for b in jiaohao-caller jiaohao-bridge jiaohao-display jiaohao-kiosk; do
+for b in jiaohao-caller jiaohao-bridge jiaohao-display jiaohao-kiosk jiaohao-web; do
   [ -x "$JH_BIN_DIR/$b" ] || fail "no $JH_BIN_DIR/$b (build first)"
 done
 [ "$(ls "$UNITS_SRC"/*.service | wc -l)" -eq ${#UNITS[@]} ] || fail "a unit in $UNITS_SRC is not checked here"
@@ -65,7 +65,7 @@ note "the installed units name $JH_UNITS_BINDIR and keep no template variable"
 for f in "$UNITS_SRC"/*.service; do
   ! grep -Eq '@[A-Z_]+@' "$f" || fail "$f: $(grep -E '@[A-Z_]+@' "$f")"
 done
-for u in caller bridge@ display@ kiosk@; do
+for u in caller bridge@ display@ kiosk@ web; do
   grep -q "^ExecStart=$JH_UNITS_BINDIR/jiaohao-${u%@} " "$UNITS_SRC/jiaohao-$u.service" ||
     fail "jiaohao-$u.service does not run $JH_UNITS_BINDIR/jiaohao-${u%@}"
 done
@@ -137,7 +137,7 @@ note "the rules no tool checks"
 # has FILE LINE — the exact line is in the unit.
 has() { grep -qxF -- "$2" "$UNITS_SRC/$1" || fail "$1: no '$2'"; }
 for f in jiaohao-broker.service jiaohao-caller.service jiaohao-bridge@.service \
-         jiaohao-display@.service jiaohao-kiosk@.service; do
+         jiaohao-display@.service jiaohao-kiosk@.service jiaohao-web.service; do
   for l in ProtectSystem=strict PrivateTmp=yes NoNewPrivileges=yes ProtectHome=yes \
            ProtectKernelTunables=yes ProtectKernelModules=yes ProtectKernelLogs=yes \
            CapabilityBoundingSet= SystemCallFilter=@system-service; do
@@ -150,7 +150,8 @@ has jiaohao-broker.service User=mosquitto
 has jiaohao-broker.service Conflicts=mosquitto.service
 has jiaohao-broker.service ReadWritePaths=/var/lib/jiaohao-broker
 has jiaohao-caller.service ReadWritePaths=/var/lib/jiaohao
-for f in jiaohao-caller.service jiaohao-bridge@.service jiaohao-display@.service jiaohao-kiosk@.service; do
+for f in jiaohao-caller.service jiaohao-bridge@.service jiaohao-display@.service jiaohao-kiosk@.service \
+         jiaohao-web.service; do
   has "$f" User=jiaohao
   grep -q '^After=jiaohao-broker.service' "$UNITS_SRC/$f" || fail "$f: not after the broker"
   grep -q '^Wants=jiaohao-broker.service' "$UNITS_SRC/$f" || fail "$f: does not want the broker"
@@ -159,7 +160,7 @@ done
 # kicking the watchdog (mosquitto has no watchdog), whatever ended them, never
 # given up on; and a flood of log lines is capped.
 for f in jiaohao-broker.service jiaohao-caller.service jiaohao-bridge@.service \
-         jiaohao-display@.service jiaohao-kiosk@.service; do
+         jiaohao-display@.service jiaohao-kiosk@.service jiaohao-web.service; do
   for l in Type=notify NotifyAccess=main Restart=always StartLimitIntervalSec=0 \
            LogRateLimitIntervalSec=30s LogRateLimitBurst=600; do
     has "$f" "$l"
@@ -167,7 +168,9 @@ for f in jiaohao-broker.service jiaohao-caller.service jiaohao-bridge@.service \
 done
 ! grep -q '^WatchdogSec=' "$UNITS_SRC/jiaohao-broker.service" || fail "the broker sends no WATCHDOG=1"
 has jiaohao-caller.service WatchdogSec=30s
-for f in jiaohao-bridge@.service jiaohao-display@.service jiaohao-kiosk@.service; do has "$f" WatchdogSec=15s; done
+for f in jiaohao-bridge@.service jiaohao-display@.service jiaohao-kiosk@.service jiaohao-web.service; do
+  has "$f" WatchdogSec=15s
+done
 for f in jiaohao-display@.service jiaohao-kiosk@.service; do
   grep -q '^Environment=SDL_VIDEODRIVER=kmsdrm' "$UNITS_SRC/$f" || fail "$f: not on KMSDRM"
   has "$f" Conflicts=getty@tty1.service
