@@ -186,7 +186,7 @@ function drawCurrent() {
   setText($("f-calls"), serving ? "第 " + (c.call_count || 1) + " 次" + (limit !== null ? "（可重呼 " + limit + " 次）" : "") +
     " / call " + (c.call_count || 1) + (limit !== null ? " of " + (limit + 1) : "") : "—");
   const waited = serving && lastCall && lastCall.ticket === c.ticket ? lastCall.waited_s : null;
-  setText($("f-waited"), waited !== null ? clock(waited) + "（" + minutes(waited).zh + "）" : "—");
+  setText($("f-waited"), waited !== null ? minutes(waited).zh + " / " + minutes(waited).en : "—");
   const note = $("pause-note");
   note.hidden = st !== "paused";
   if (st === "paused") fill(note, "去向留言 / Message: ", c.message ? c.message : "（无 / none）");

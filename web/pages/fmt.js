@@ -144,6 +144,15 @@ export const PRIORITY = {
   other: {zh: "其他行动不便", en: "Other limited mobility"},
 };
 
+// The same, short enough for a row of buttons.
+export const PRIORITY_SHORT = {
+  none: {zh: "普通", en: "Regular"},
+  elderly: {zh: "老人", en: "Senior"},
+  disabled: {zh: "残疾", en: "Disabled"},
+  pregnant: {zh: "孕妇", en: "Pregnant"},
+  other: {zh: "其他", en: "Other"},
+};
+
 export const ROLES = {
   staff: {zh: "窗口人员", en: "Counter staff"},
   guide: {zh: "导办", en: "Guide"},

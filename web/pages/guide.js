@@ -10,11 +10,11 @@
 
 import {$, el, fill, setText, choices, ticketOf} from "./dom.js";
 import {startPage} from "./shell.js";
-import {minutes, mins, hhmm, PRIORITY} from "./fmt.js";
+import {minutes, mins, hhmm, PRIORITY, PRIORITY_SHORT} from "./fmt.js";
 
 let page = null;
 let found = null; // the ticket label last looked up
-const FLAGS = ["elderly", "disabled", "pregnant", "other"].map((k) => ({value: k, zh: PRIORITY[k].zh, en: PRIORITY[k].en}));
+const FLAGS = ["elderly", "disabled", "pregnant", "other"].map((k) => ({value: k, zh: PRIORITY_SHORT[k].zh, en: PRIORITY_SHORT[k].en}));
 let getFlag = () => null;
 let getService = () => null;
 let getPriority = () => "none";
@@ -140,7 +140,7 @@ function drawQueues() {
 
 function build() {
   getFlag = choices($("flag-kinds"), FLAGS, null);
-  getPriority = choices($("take-priority"), ["none", "elderly", "disabled", "pregnant", "other"].map((k) => ({value: k, zh: PRIORITY[k].zh, en: PRIORITY[k].en})), "none");
+  getPriority = choices($("take-priority"), ["none", "elderly", "disabled", "pregnant", "other"].map((k) => ({value: k, zh: PRIORITY_SHORT[k].zh, en: PRIORITY_SHORT[k].en})), "none");
   getLang = choices($("take-lang"), [{value: "zh", zh: "中文"}, {value: "en", zh: "English"}], "zh");
   $("form-find").addEventListener("submit", (ev) => { ev.preventDefault(); find(); });
   $("flag-go").addEventListener("click", flag);

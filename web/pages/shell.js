@@ -79,6 +79,7 @@ class PageContext {
     const d = m.data || {};
     learnZone(d.since || d.at || (m.topic === "hall" && d.last_called && d.last_called[0] && d.last_called[0].at));
     this.state.apply(m);
+    setText($("clock"), hallClock());
     if (m.topic === "hall") setText($("hall-name"), d.name || "");
     if (this.opts.state) this.opts.state(m.topic);
   }

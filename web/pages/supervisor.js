@@ -31,20 +31,22 @@ function tile({id, data: c}) {
   else if (st !== "closed") ops.push(el("button", {type: "button", className: "act small", dataset: {counter: id, op: "pause"}, onclick: () => pauseCounter(id)}, "暂停", el("span", {className: "en"}, "Pause")));
   return el("div", {className: "tile " + st + (over ? " overrun" : ""), dataset: {counter: id}},
     el("div", {className: "head"}, el("span", {className: "num"}, String(c.number ?? id)),
-      el("span", {className: "badge " + ({serving: "green", idle: "blue", paused: "amber"}[st] || "")}, s.zh, el("span", {className: "en"}, s.en))),
-    el("div", {className: "staff"}, c.staff_name || (st === "closed" ? "—" : "")),
-    serving ? el("div", {}, el("span", {className: "tk"}, c.ticket), " ", el("span", {className: "time"}, servedText(now, over))) : null,
-    st === "paused" ? el("div", {className: "msg"}, c.message || "（无留言 / no message）") : null,
-    st === "paused" ? el("div", {className: "muted paused-for"}, pausedText(c)) : null,
-    ops.length ? el("div", {className: "ops"}, ops) : null);
+      el("span", {className: "staff"}, c.staff_name || ""),
+      el("span", {className: "badge " + ({serving: "green", idle: "blue", paused: "amber"}[st] || ""), title: s.en}, s.zh)),
+    el("div", {className: "body"},
+      serving ? el("span", {className: "tk"}, c.ticket) : null,
+      serving ? el("span", {className: "time"}, servedText(now, over)) : null,
+      st === "paused" ? el("span", {className: "muted paused-for"}, pausedText(c)) : null,
+      ops.length ? el("span", {className: "ops"}, ops) : null),
+    st === "paused" ? el("div", {className: "msg"}, c.message || "（无留言 / no message）") : null);
 }
 
 function servedText(now, over) {
-  return clock(now) + (over ? " 超时 / over" : "");
+  return clock(now) + (over ? " 超时" : "");
 }
 
 function pausedText(c) {
-  return "已暂停 " + clock(secondsSince(c.since)) + " / paused";
+  return "已停 " + clock(secondsSince(c.since));
 }
 
 function isOver(id, c) {
@@ -105,9 +107,9 @@ function drawQueues() {
       el("td", {}, el("b", {}, code), " ", d.name || "", el("span", {className: "sub"}, d.name_en || "")),
       el("td", {className: "num"}, String(d.waiting ?? "—")),
       el("td", {className: "num"}, String(d.waiting_priority ?? "—")),
-      el("td", {className: "num"}, typeof d.oldest_wait_s === "number" ? mins(d.oldest_wait_s) : "—"),
+      el("td", {className: "num hide-phone"}, typeof d.oldest_wait_s === "number" ? mins(d.oldest_wait_s) : "—"),
       el("td", {className: "num"}, mins(d.ewt_s)),
-      el("td", {className: "num"}, known ? String(open.length) : "—"),
+      el("td", {className: "num hide-phone"}, known ? String(open.length) : "—"),
       el("td", {}, d.open === false
         ? el("button", {type: "button", className: "act small", dataset: {service: code, op: "open"}, onclick: () => openService(code, true)}, "开放", el("span", {className: "en"}, "Open"))
         : el("button", {type: "button", className: "act small", dataset: {service: code, op: "close"}, onclick: () => openService(code, false)}, "停止", el("span", {className: "en"}, "Close"))));

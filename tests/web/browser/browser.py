@@ -124,6 +124,22 @@ class Browser:
         self.type_into("#counter", counter)
         self.click("#go")
 
+    def shot_parts(self, path):
+        """The whole page in screen-high parts: path-1.png, path-2.png, … (for people to look at)."""
+        import base64
+        w, h, _ = SIZES[self.size]
+        height = self.js("return Math.max(document.documentElement.scrollHeight, document.body.scrollHeight)")
+        out = []
+        for i, y in enumerate(range(0, height, h)):
+            shot = self.driver.execute_cdp_cmd("Page.captureScreenshot", {
+                "format": "png", "captureBeyondViewport": True,
+                "clip": {"x": 0, "y": y, "width": w, "height": min(h, height - y), "scale": 1}})
+            p = "%s-%d.png" % (path[:-4], i + 1)
+            with open(p, "wb") as f:
+                f.write(base64.b64decode(shot["data"]))
+            out.append(p)
+        return out
+
     def shot(self, path, full=False):
         os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
         if not full:

@@ -67,8 +67,10 @@ def default_reply(cmd, server):
     if op == "flag":
         return {"ticket": cmd.get("ticket"), "priority": cmd.get("priority")}
     if op == "take":
+        svc = server.states.get("service/" + str(cmd.get("service")), {})
         return {"ticket": cmd.get("service", "A") + "046", "service": cmd.get("service", "A"),
-                "service_name": "社保业务", "service_name_en": "Social Insurance", "priority": cmd.get("priority", "none"),
+                "service_name": svc.get("name", ""), "service_name_en": svc.get("name_en", ""),
+                "priority": cmd.get("priority", "none"),
                 "ahead": 14, "ewt_s": 1320, "issued_at": fixture.iso(), "day": fixture.today(), "kiosk": "guide",
                 "lang": "zh", "token": "Gd2kQ9wX4mN7pR1sT5vY8z"}
     if op == "staff-list":

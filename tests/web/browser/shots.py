@@ -120,6 +120,7 @@ def main():
     ap.add_argument("--out", default=os.path.join(HERE, "..", "..", "..", "docs", "images"))
     ap.add_argument("--only", default="")
     ap.add_argument("--sizes", default="pc,phone")
+    ap.add_argument("--parts", action="store_true", help="also screen-high parts of each page, for review")
     a = ap.parse_args()
     why = br.missing()
     if why:
@@ -137,8 +138,12 @@ def main():
                 try:
                     for name in scene(b, srv, a.out, size):
                         path = os.path.join(a.out, "console-%s-%s.png" % (name, size))
+                        b.js("window.scrollTo(0, 0); document.activeElement && document.activeElement.blur && "
+                             "!document.querySelector('dialog[open]') && document.activeElement.blur()")
                         b.shot(path, full=(size == "phone"))
                         made.append(path)
+                        if a.parts:
+                            made.extend(b.shot_parts(path))
                 finally:
                     b.quit()
     finally:
