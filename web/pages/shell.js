@@ -45,12 +45,16 @@ class PageContext {
     this.opts = opts;
     this.state = new HallState();
     this.inflight = new Set();
+    this.leaving = false; // signing out or told "bye": a closed socket is no news then
     this.bar = $("bar");
     this.sock = new StaffSocket({
       hello: (m) => this.onHello(m),
       state: (m) => this.onState(m),
       event: (m) => this.onEvent(m),
-      bye: (m) => signInAgain(m.reason || "signed-out"),
+      bye: (m) => {
+        this.leaving = true;
+        signInAgain(m.reason || "signed-out");
+      },
       status: (s) => this.onStatus(s),
     });
   }
@@ -100,7 +104,7 @@ class PageContext {
       fill(conn, "重新连接中…", el("span", {className: "en"}, "Reconnecting"));
       // A socket that cannot come back may mean the session ended (idle, restart of the
       // server): then sign in again instead of retrying for ever.
-      if (s === "closed") api.me().then((r) => { if (r.status === 401) signInAgain("expired"); });
+      if (s === "closed" && !this.leaving) api.me().then((r) => { if (r.status === 401 && !this.leaving) signInAgain("expired"); });
     }
   }
 
@@ -120,6 +124,7 @@ class PageContext {
     const csrf = this.sock.csrf || this.me.csrf;
     const r = await api.logout(csrf);
     if (r.status === 200 || r.status === 401) {
+      this.leaving = true;
       this.sock.stop();
       location.replace("/?bye=logout");
       return;

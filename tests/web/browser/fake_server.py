@@ -304,8 +304,8 @@ class FakeConsole:
 
             def do_POST(self):
                 path = urllib.parse.urlsplit(self.path).path
+                b = self.body()  # always read: what is left would prefix the next request
                 if path == "/api/login":
-                    b = self.body()
                     if not isinstance(b, dict):
                         self.reply(400, {"ok": False, "error": "bad-request"})
                         return

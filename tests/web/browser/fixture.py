@@ -19,7 +19,7 @@ SECRET = "1234"  # every stand-in account's secret
 ROSTER = {
     "1001": {"name": "王芳", "roles": ["staff"], "counters": ["c01", "c02", "c03"]},
     "1002": {"name": "李静", "roles": ["staff", "guide"], "counters": ["c04"]},
-    "1099": {"name": '<img src=x onerror="window.__pwned=1">赵<b>磊</b>', "roles": ["staff"], "counters": ["c05"]},
+    "1099": {"name": '<img src=x onerror="window.__pwned=1">赵<b class="pwn">磊</b>', "roles": ["staff"], "counters": ["c05"]},
     "2001": {"name": "陈晨", "roles": ["guide"], "counters": []},
     "3001": {"name": "张伟", "roles": ["supervisor", "staff"], "counters": ["c01", "c02", "c03", "c04", "c05", "c06"]},
     "4001": {"name": "刘洋", "roles": ["admin"], "counters": []},
