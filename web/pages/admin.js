@@ -46,7 +46,7 @@ function drawRoster() {
       : locked || el("span", {className: "badge green"}, "正常", el("span", {className: "en"}, "active"));
     return el("tr", {className: s.enabled === false ? "disabled" : "", dataset: {staff: s.staff_id}},
       el("td", {}, s.staff_id), el("td", {}, s.name || ""), el("td", {className: "hide-phone"}, s.department || ""),
-      el("td", {}, (s.roles || []).map((r) => label(ROLES, r).zh).join("、")),
+      el("td", {}, el("div", {className: "roles"}, (s.roles || []).map((r) => el("span", {className: "badge blue", title: label(ROLES, r).en}, label(ROLES, r).zh)))),
       el("td", {className: "hide-phone"}, (s.counters || []).join(", ") || "任意 any"),
       el("td", {className: "hide-phone"}, (s.covers || []).join(", ")),
       el("td", {className: "keep"}, state),

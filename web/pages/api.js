@@ -44,14 +44,3 @@ export function logout(csrf) {
 export function me() {
   return call("GET", "/api/me");
 }
-
-// Which page a signed-in person opens first: the counter when signed in at one, then
-// the most demanding role's page.
-export function homeOf(session) {
-  const roles = session.roles || [];
-  if (session.counter && roles.includes("staff")) return "/counter";
-  if (roles.includes("supervisor")) return "/supervisor";
-  if (roles.includes("guide")) return "/guide";
-  if (roles.includes("admin")) return "/admin";
-  return "/";
-}

@@ -244,12 +244,13 @@ function drawQueue() {
   fill($("queue"), rows.length ? rows.map((s) => {
     const d = s.data;
     return el("tr", {},
-      el("td", {}, el("b", {}, d.service || s.id), " ", d.name || "",
+      el("td", {}, el("span", {className: "nowrap"}, el("b", {}, d.service || s.id), " ", d.name || ""),
         d.open === false ? el("span", {className: "badge"}, "停止取号 closed") : null, el("span", {className: "sub"}, d.name_en || "")),
       el("td", {className: "num"}, String(d.waiting ?? "—")),
       el("td", {className: "num"}, String(d.waiting_priority ?? "—")),
+      el("td", {className: "num hide-phone"}, typeof d.oldest_wait_s === "number" ? mins(d.oldest_wait_s) : "—"),
       el("td", {className: "num"}, mins(d.ewt_s)));
-  }) : el("tr", {}, el("td", {colSpan: 4, className: "empty"}, "还没有业务状态 / No service state yet")));
+  }) : el("tr", {}, el("td", {colSpan: 5, className: "empty"}, "还没有业务状态 / No service state yet")));
   const next = c && c.next ? c.next : null;
   setText($("next-up"), next && next.ticket ? "下一位 Next: " + next.ticket + (next.text ? " — " + next.text : "") : "");
 }

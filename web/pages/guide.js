@@ -117,7 +117,7 @@ async function take() {
 function drawQueues() {
   const rows = page.state.services();
   fill($("queues"), rows.length ? rows.map(({id, data: d}) => el("tr", {},
-    el("td", {}, el("b", {}, d.service || id), " ", d.name || "", d.open === false ? el("span", {className: "badge"}, "停止取号 closed") : null,
+    el("td", {}, el("span", {className: "nowrap"}, el("b", {}, d.service || id), " ", d.name || ""), d.open === false ? el("span", {className: "badge"}, "停止取号 closed") : null,
       el("span", {className: "sub"}, d.name_en || "")),
     el("td", {className: "num"}, String(d.waiting ?? "—")),
     el("td", {className: "num"}, String(d.waiting_priority ?? "—")),

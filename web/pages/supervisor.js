@@ -104,7 +104,7 @@ function drawQueues() {
     const open = counters.filter((c) => c.data.status !== "closed" && Array.isArray(c.data.services) && c.data.services.includes(code));
     const known = counters.some((c) => Array.isArray(c.data.services));
     return el("tr", {},
-      el("td", {}, el("b", {}, code), " ", d.name || "", el("span", {className: "sub"}, d.name_en || "")),
+      el("td", {}, el("span", {className: "nowrap"}, el("b", {}, code), " ", d.name || ""), el("span", {className: "sub"}, d.name_en || "")),
       el("td", {className: "num"}, String(d.waiting ?? "—")),
       el("td", {className: "num"}, String(d.waiting_priority ?? "—")),
       el("td", {className: "num hide-phone"}, typeof d.oldest_wait_s === "number" ? mins(d.oldest_wait_s) : "—"),

@@ -57,6 +57,8 @@ def service_states():
             "waiting": waiting, "waiting_priority": prio, "next_ticket": "%s%03d" % (code, 40 + waiting),
             "last_called": "%s%03d" % (code, 25 + waiting), "day": today(), "ewt_s": waiting * 260,
             "target_service_s": target,
+            # proposed, not yet in docs/protocol.md: the pages show it when the caller publishes it
+            "oldest_wait_s": waiting * 330,
         }
     return out
 
@@ -69,7 +71,7 @@ def counter_state(cid, number, status, ticket=None, service="A", staff=None, mes
         "staff_name": None if status == "closed" else staff, "message": message, "since": iso(since_min),
         "ticket": ticket, "service": service if ticket else None, "priority": priority if ticket else None,
         "call_count": call_count if ticket else 0, "serving_s": serving_s, "overrun": overrun,
-        "services": services or ["A", "B"],
+        "services": services or ["A", "B"],  # proposed: the services the counter serves, in its order
     }
 
 
@@ -77,6 +79,9 @@ def counter_states():
     c = {}
     c["c01"] = counter_state("c01", 1, "serving", "A012", "A", "王芳", since_min=11.9, serving_s=714,
                              priority="elderly", call_count=2, services=["A", "B"])
+    # proposed, not yet in docs/protocol.md: the counter's own figures and the next call by the policy
+    c["c01"]["today"] = {"served": 23, "mean_service_s": 512, "satisfaction_pct": 97.1}
+    c["c01"]["next"] = {"ticket": "A019", "rule": "green-first", "text": "绿色通道优先 / green channel first (strict)"}
     c["c02"] = counter_state("c02", 2, "serving", "B027", "B", "李静", since_min=4, serving_s=240, services=["B"])
     c["c03"] = counter_state("c03", 3, "paused", None, "A", "张伟", message="去3楼档案室取材料，10分钟后回",
                              since_min=6, services=["A", "C"])
@@ -96,7 +101,8 @@ def hall_state():
     return {
         "site": "tianhe-zwfw", "name": "天河区政务服务中心", "name_en": "Tianhe District Government Service Center",
         "open": True, "notice": "请携带本人有效身份证件原件办理业务。Please bring your original ID card.",
-        "day": today(), "seq": 412, "recall_limit": 2,
+        "day": today(), "seq": 412,
+        "recall_limit": 2,  # proposed: [dispatch] recall_limit, for the counter's "call 2 of 3"
         "last_called": [
             {"ticket": "A012", "counter": "c01", "counter_number": 1, "at": iso(1.2)},
             {"ticket": "C015", "counter": "c06", "counter_number": 6, "at": iso(2.2)},
@@ -106,7 +112,8 @@ def hall_state():
             "issued": 186, "issued_green": 21, "waiting": 46, "waiting_green": 6, "serving": 6, "served": 129,
             "served_green": 15, "no_shows": 7, "voided": 1, "expired": 0, "mean_wait_s": 754, "p90_wait_s": 1690,
             "max_wait_s": 2710, "mean_service_s": 506, "overruns": 4, "ratings": 88, "satisfaction_pct": 96.6,
-            "counters_open": 8, "counters_paused": 2, "ewt_accuracy_pct": 81,
+            "counters_open": 8, "counters_paused": 2,
+            "ewt_accuracy_pct": 81,  # proposed: the estimate's accuracy so far today
         },
     }
 

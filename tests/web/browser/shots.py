@@ -5,7 +5,7 @@
 Owns: driving each page against the test stand-in (fake_server.py: canned hall states,
 so the pictures are repeatable) into <out>/console-<page>-<pc|phone>.png — the pictures in
 docs/images/ and the README. Each page is shown as its user sees it at a glance; the
-phone ones are full-page (scrolling), the PC ones the screen only.
+phone ones are full-page (scrolling) unless a dialog is open, the PC ones the screen only.
 
     /usr/bin/python3 tests/web/browser/shots.py [--out docs/images] [--only counter]
 """
@@ -140,7 +140,8 @@ def main():
                         path = os.path.join(a.out, "console-%s-%s.png" % (name, size))
                         b.js("window.scrollTo(0, 0); document.activeElement && document.activeElement.blur && "
                              "!document.querySelector('dialog[open]') && document.activeElement.blur()")
-                        b.shot(path, full=(size == "phone"))
+                        # a dialog's backdrop covers the screen only: those stay screen-sized
+                        b.shot(path, full=(size == "phone" and not name.endswith("-pause")))
                         made.append(path)
                         if a.parts:
                             made.extend(b.shot_parts(path))
