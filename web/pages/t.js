@@ -10,7 +10,7 @@
 
 import {$, el, fill, setText} from "./dom.js";
 import {Socket} from "./ws.js";
-import {minutes, RATINGS} from "./fmt.js";
+import {RATINGS} from "./fmt.js";
 import {explain} from "./refusals.js";
 
 const token = decodeURIComponent(location.pathname.replace(/^\/t\//, ""));
@@ -35,7 +35,8 @@ function draw(t) {
       if (t.ahead > 0) status("", "前面还有 " + t.ahead + " 人", t.ahead + (t.ahead === 1 ? " person" : " people") + " ahead of you");
       else status("", "下一位就是您，请留意叫号", "You are next: please listen for your number");
       setText($("ahead"), String(t.ahead ?? "—"));
-      setText($("ewt"), minutes(t.ewt_s).zh);
+      // the number alone, large; the unit is in the label (a phone's half width holds no 约 13 分钟)
+      setText($("ewt"), typeof t.ewt_s !== "number" ? "—" : t.ewt_s < 60 ? "<1" : String(Math.round(t.ewt_s / 60)));
       break;
     case "called": {
       const n = t.counter_number ?? "";
