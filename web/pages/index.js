@@ -11,6 +11,7 @@ import {$, el, fill} from "./dom.js";
 import * as api from "./api.js";
 import {explain} from "./refusals.js";
 import {sayTo} from "./shell.js";
+import {hhmm} from "./fmt.js";
 
 const BYE = {
   logout: ["已退出", "Signed out"],
@@ -83,7 +84,7 @@ async function submit(counter) {
 
 function refused(body, counter) {
   const code = body.error || "network";
-  const w = explain(code, {op: "login", until: body.until ? body.until.slice(11, 16) : null, target: counter}, body.message);
+  const w = explain(code, {op: "login", until: body.until ? hhmm(body.until) : null, target: counter}, body.message);
   sayTo(bar, "error", w.zh, w.en);
   $("secret").value = "";
   $("secret").focus();
