@@ -177,7 +177,8 @@ async function pickImport(file) {
 
 async function doImport() {
   const r = await page.run("staff-import", {csv: importCsv}, {
-    ok: (rep) => ["已导入 " + (rep.imported ?? rep.count ?? "") + " 人", "Imported " + (rep.imported ?? rep.count ?? "") + " staff"]});
+    ok: (rep) => ["已导入：新增 " + (rep.added ?? 0) + " 人，更新 " + (rep.updated ?? 0) + " 人",
+      "Imported: " + (rep.added ?? 0) + " added, " + (rep.updated ?? 0) + " updated"]});
   importCsv = null;
   if (r) loadRosterQuietly();
   return true;
@@ -194,11 +195,11 @@ async function searchAudit() {
   if (t) fields.ticket = t;
   if (d) fields.day = Number(d.replace(/-/g, ""));
   const r = await page.run("audit", fields, {ok: (rep) => {
-    const n = (rep.entries || rep.rows || []).length;
+    const n = (rep.rows || rep.entries || []).length;
     return ["找到 " + n + " 条记录", n + " entries"];
   }});
   if (!r) return;
-  const rows = r.entries || r.rows || [];
+  const rows = r.rows || r.entries || [];
   fill($("audit"), rows.length ? rows.map((a) => {
     const ok = a.result === "ok";
     const w = ok ? null : explain(a.result, {op: a.op});

@@ -4,7 +4,7 @@
 // Owns: finding a ticket by its number in the hall's live state (which counter serves it,
 // when it was called, how long its service's queue is), flagging it green channel with the
 // kind and a note (`flag`; the server adds who), re-queueing a no-show who came back
-// (`requeue`), issuing a ticket for someone who cannot use the kiosk (`take`, shown large
+// (`requeue`; both counter ops, sent through a counter of the ticket's service), issuing a ticket for someone who cannot use the kiosk (`take`, shown large
 // to copy or print, with its phone link), and every service's queue and estimated wait.
 // Whether a ticket still waits is the engine's answer to flag/requeue, said in plain words.
 
@@ -52,6 +52,19 @@ function whereIs(label) {
   return lines;
 }
 
+// flag and requeue are counter ops (docs/protocol.md): the console names a counter for
+// them. requeue needs someone signed in there, flag does not; either way the ticket goes
+// back to its service's queue, whichever counter carried the command. So: a staffed
+// counter that serves the ticket's service, else any staffed one, else any.
+function counterFor(label) {
+  const p = serviceOfLabel(label);
+  const all = page.state.counters();
+  const serves = (c) => !p || !Array.isArray(c.data.services) || c.data.services.includes(p.code);
+  const staffed = (c) => c.data.status && c.data.status !== "closed";
+  const pick = all.find((c) => serves(c) && staffed(c)) || all.find(staffed) || all.find(serves) || all[0];
+  return pick ? pick.id : null;
+}
+
 function find() {
   const label = ticketOf($("find-ticket"));
   if (!label) {
@@ -75,7 +88,7 @@ async function flag() {
     page.say("error", "请先查找号码并选择绿色通道类别", "Find the ticket and choose the kind first");
     return;
   }
-  const fields = {ticket: found, priority: kind};
+  const fields = {ticket: found, priority: kind, counter: counterFor(found)};
   const note = $("flag-note").value.trim();
   if (note) fields.reason = note;
   const r = await page.run("flag", fields, {
@@ -90,7 +103,7 @@ function requeue() {
     page.say("error", "请先查找号码", "Find the ticket first");
     return;
   }
-  page.run("requeue", {ticket: found}, {
+  page.run("requeue", {ticket: found, counter: counterFor(found)}, {
     context: () => ({target: found}),
     ok: (r) => [r.ticket + " 已重新排队" + (r.requeue === "keep" ? "（保留原位置）" : "（排在队尾）"),
       r.ticket + " re-queued" + (r.requeue === "keep" ? " (original place)" : " (at the end)")],

@@ -47,8 +47,9 @@ const WORDS = {
   limit: () => ["今天的号已取完", "Today's tickets for that service are used up"],
   "no-ticket-to-rate": () => ["没有可评价的已办结业务", "Nothing finished here to rate"],
   "already-rated": () => ["这次服务已经评价过了", "This service has already been rated"],
-  "missing-field": () => ["缺少必填内容", "Something required is missing"],
-  "bad-field": () => ["填写的内容不符合要求", "Something entered is not valid"],
+  "missing-field": (c) => [c.line ? "第 " + c.line + " 行缺少必填内容" : "缺少必填内容", "Something required is missing" + said(c)],
+  "bad-field": (c) => [c.line ? "CSV 第 " + c.line + " 行有误，整个文件没有导入" : "填写的内容不符合要求", "Something entered is not valid" + said(c)],
+  "staff-exists": (c) => ["工号 " + (c.target || "") + " 已在名册中", "Staff id " + (c.target || "") + " is already in the roster"],
   internal: () => ["系统存储出错，操作没有生效，请稍后再试", "The box could not store it: nothing changed, try again"],
   "wrong-origin": () => ["这个操作不能从这里发出", "That operation cannot be sent from here"],
   "unknown-op": () => ["系统不认识这个操作（版本不符？）", "The system does not know that operation (version mismatch?)"],
@@ -75,6 +76,11 @@ const WORDS = {
   network: () => ["连不上服务器，请检查网络", "Cannot reach the server: check the network"],
 };
 
+// The engine's own words for a field it refused ("csv line 3: roles: …"), which name the field.
+function said(c) {
+  return c.message ? ": " + c.message : "";
+}
+
 function opZh(c) {
   return (OP[c.op] || {zh: "操作"}).zh;
 }
@@ -85,7 +91,7 @@ function opEn(c) {
 
 // {code, zh, en} for a refusal code (with the server's message when the code is unknown).
 export function explain(code, ctx, message) {
-  const c = ctx || {};
+  const c = Object.assign({message}, ctx || {});
   const f = WORDS[code];
   if (f) {
     const [zh, en] = f(c);

@@ -162,7 +162,8 @@ class PageContext {
       }
       return reply;
     } catch (e) {
-      this.sayRefusal(op, e.code || "network", o.context ? o.context() : {}, e.message);
+      const extra = e.reply && e.reply.line ? {line: e.reply.line} : {};
+      this.sayRefusal(op, e.code || "network", Object.assign(extra, o.context ? o.context() : {}), e.reply ? e.reply.message : undefined);
       return null;
     } finally {
       this.inflight.delete(key);

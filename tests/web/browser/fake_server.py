@@ -76,7 +76,9 @@ def default_reply(cmd, server):
     if op == "staff-list":
         return {"staff": fixture.staff_list()}
     if op == "audit":
-        return {"entries": fixture.audit_rows()}
+        return {"rows": fixture.audit_rows()}
+    if op == "staff-import":
+        return {"added": 1, "updated": 0}
     if op == "notice":
         return {"notice": cmd.get("message", "")}
     if op == "open":

@@ -182,9 +182,9 @@ def staff_list():
 
 def audit_rows():
     return [
-        {"at": iso(1.2), "by": "1001", "device": "web", "op": "call-next", "target": "c01", "detail": "A012", "result": "ok"},
-        {"at": iso(3), "by": "1001", "device": "web", "op": "recall", "target": "c01", "detail": "A012", "result": "ok"},
-        {"at": iso(6), "by": "3001", "device": "b1", "op": "pause", "target": "c03", "detail": "去3楼档案室取材料", "result": "ok"},
-        {"at": iso(8), "by": "1099", "device": "web", "op": "pause", "target": "c05", "detail": "", "result": "serving"},
-        {"at": iso(25), "by": "", "device": "web", "op": "login", "target": "1003", "detail": "", "result": "bad-secret"},
+        {"at": iso(1.2), "by": "1001", "device": "c01", "staff": "1001", "op": "call-next", "target": "A012", "detail": "", "result": "ok"},
+        {"at": iso(3), "by": "1001", "device": "c01", "staff": "1001", "op": "recall", "target": "A012", "detail": "", "result": "ok"},
+        {"at": iso(6), "by": "3001", "device": "c03", "staff": "3001", "op": "pause", "target": "c03", "detail": "reason=fetch-materials message=去3楼档案室取材料", "result": "ok"},
+        {"at": iso(8), "by": "1099", "device": "c05", "staff": "1099", "op": "pause", "target": "c05", "detail": "finish or transfer the current ticket first", "result": "serving"},
+        {"at": iso(25), "by": "", "device": "admin", "staff": "", "op": "staff-auth", "target": "1003", "detail": "secret=given", "result": "bad-secret"},
     ]

@@ -21,7 +21,8 @@ import tempfile
 import time
 import urllib.request
 
-SOURCE = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", ".."))
+SOURCE = os.environ.get("JH_SOURCE_DIR") or os.path.normpath(
+    os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", ".."))
 SITE = "test-hall"
 PREFIX = "jh/v1/" + SITE + "/"
 SIM_START = "2026-11-23T09:00:00+08:00"  # a Monday; the test hall is open around the clock
@@ -113,7 +114,7 @@ name_zh = 测试大厅
 name_en = Test Hall
 timezone = Asia/Shanghai
 data_dir = {dir}/data
-{public_url}
+
 [broker]
 host = 127.0.0.1
 port = {port}
@@ -161,7 +162,6 @@ history = 8
 layout = strip
 counter = c01
 """.format(site=SITE, dir=self.dir, port=self.port, cred=self.cred,
-           public_url="public_url = %s\n" % self.url if self.web else "",
            console=self.console_config() if self.web else ""))
 
     def console_config(self):

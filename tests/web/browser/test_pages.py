@@ -386,7 +386,7 @@ class TestGuide(PageCase):
         self.b.click("#flag-go")
         cmd = self.wait_cmds("flag")[0]
         self.assertEqual((cmd["ticket"], cmd["priority"], cmd["reason"]), ("A019", "disabled", "坐轮椅"))
-        self.assertNotIn("counter", cmd)
+        self.assertEqual(cmd["counter"], "c01", "a counter op: through a staffed counter serving service A")
         self.b.click("#take-services button[data-value='D']")
         self.b.click("#take-priority button[data-value='pregnant']")
         self.b.click("#take-go")
@@ -481,6 +481,14 @@ class TestAdmin(PageCase):
             self.b.wait_text("#import-summary", "2 行")
             self.b.find("#dlg-import button[type=submit]").click()
             self.assertEqual(self.wait_cmds("staff-import")[0]["csv"], csv)
+            self.b.wait_text("#bar", "新增 1 人")
+            SRV.replies["staff-import"] = {"ok": False, "error": "bad-field", "line": 2,
+                                           "message": "csv line 2: roles: 'boss' is not a role"}
+            self.b.find("#import-file").send_keys(f.name)
+            self.b.wait_css("#dlg-import[open]")
+            self.b.find("#dlg-import button[type=submit]").click()
+            self.b.wait_text("#bar", "CSV 第 2 行有误，整个文件没有导入")
+            self.assertIn("'boss' is not a role", self.bar(), "the engine's words name the field")
         finally:
             os.unlink(f.name)
 
