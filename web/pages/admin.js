@@ -204,8 +204,8 @@ async function searchAudit() {
     const ok = a.result === "ok";
     const w = ok ? null : explain(a.result, {op: a.op});
     return el("tr", {},
-      el("td", {}, dateTime(a.at)), el("td", {}, a.by || "—"), el("td", {className: "hide-phone"}, a.device || ""),
-      el("td", {}, a.op || ""), el("td", {}, a.target || ""), el("td", {className: "hide-phone"}, a.detail || ""),
+      el("td", {className: "nowrap"}, dateTime(a.at)), el("td", {}, a.by || "—"), el("td", {className: "hide-phone"}, a.device || ""),
+      el("td", {className: "nowrap"}, a.op || ""), el("td", {}, a.target || ""), el("td", {className: "hide-phone"}, a.detail || ""),
       el("td", {}, ok ? el("span", {className: "badge green"}, "ok") : el("span", {className: "badge red", title: w.zh + " / " + w.en}, a.result)));
   }) : el("tr", {}, el("td", {colSpan: 7, className: "empty"}, "没有记录 / No entries")));
 }

@@ -66,8 +66,7 @@ async function submit(counter) {
   const staffId = $("staff_id").value.trim();
   const secret = $("secret").value;
   if (!staffId || !secret) {
-    const w = explain("bad-request", {});
-    sayTo(bar, "error", w.zh, w.en);
+    sayTo(bar, "error", "请填写工号和密码", "Enter your staff id and secret");
     (staffId ? $("secret") : $("staff_id")).focus();
     return;
   }

@@ -65,7 +65,8 @@ const WORDS = {
   // web server
   csrf: () => ["页面已过期，请刷新后再试", "The page expired: reload it and try again"],
   "rate-limited": () => ["尝试太频繁，请一分钟后再试", "Too many attempts: wait a minute"],
-  "bad-request": () => ["请填写工号和密码", "Enter your staff id and secret"],
+  "bad-request": (c) => ["登录信息不完整或有误", "The sign-in was incomplete or malformed" + said(c)],
+  unavailable: () => ["叫号系统暂时没有回应，请稍后再试", "The hall's system is not answering: try again shortly"],
   "bad-json": () => ["页面发送的内容有误，请刷新", "The page sent something malformed: reload it"],
   "unknown-type": () => ["页面版本与服务器不符，请刷新", "Page and server versions differ: reload the page"],
   "too-large": () => ["内容太长", "Too long"],

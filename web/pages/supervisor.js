@@ -116,9 +116,16 @@ function drawQueues() {
   }));
 }
 
-function openService(code, open) {
-  page.run(open ? "open" : "close", {service: code}, {key: "svc-" + code,
-    ok: () => open ? [code + " 已开放取号", code + " open"] : [code + " 已停止取号", code + " closed"]});
+// A caller that does not know `service` on open/close ignores it (unknown fields are
+// ignored, docs/protocol.md) and opens or closes the whole hall: only a reply naming the
+// service says that one service changed, anything else is said as what it was.
+async function openService(code, open) {
+  const r = await page.run(open ? "open" : "close", {service: code}, {key: "svc-" + code, ok: () => null});
+  if (!r) return;
+  if (r.service === code) page.say("ok", open ? code + " 已开放取号" : code + " 已停止取号", open ? code + " open" : code + " closed");
+  else page.say("error", open ? "注意：整个大厅已开放（此叫号系统不能单独开放一项业务）" : "注意：整个大厅已停止取号（此叫号系统不能单独关闭一项业务）",
+    open ? "Note: the whole hall opened (this caller cannot open one service alone)"
+      : "Note: the whole hall closed (this caller cannot close one service alone)");
 }
 
 // ------------------------------------------------------------ alerts

@@ -81,10 +81,11 @@ def default_reply(cmd, server):
         return {"added": 1, "updated": 0}
     if op == "notice":
         return {"notice": cmd.get("message", "")}
-    if op == "open":
-        return {"open": True}
-    if op in ("close",):
-        return {"open": False}
+    if op in ("open", "close"):  # as the contract's new open/close {service?} answers
+        out = {"open": op == "open"}
+        if cmd.get("service"):
+            out["service"] = cmd["service"]
+        return out
     if op == "end-day":
         return {"open": False, "expired": 12}
     return {}

@@ -242,6 +242,10 @@ class TestRefusalWords(PageCase):
         cases = [("1001", "0000", "", "工号或密码不对"), ("9999", "1234", "", "没有这个工号"),
                  ("1003", "1234", "", "账号已锁定"), ("1004", "1234", "", "账号已停用"),
                  ("1001", "1234", "c09", "您不能在这个窗口上岗"), ("", "", "", "请填写工号和密码")]
+        SRV.login_refusal = ("bad-request", 400)
+        self.b.sign_in(SRV.url, "1001", "1234", "c99")
+        self.b.wait_text("#bar", "登录信息不完整或有误")
+        SRV.login_refusal = None
         for sid, secret, counter, words in cases:
             self.b.sign_in(SRV.url, sid, secret, counter)
             self.b.wait_text("#bar", words)
@@ -427,6 +431,10 @@ class TestSupervisor(PageCase):
         self.assertRegex(cmd["until"], r"^\d{4}-\d{2}-\d{2}T17:30:00\+08:00$", "the hall's zone, not the PC's")
         self.b.click("#queues button[data-service='A'][data-op='close']")
         self.assertEqual(self.wait_cmds("close")[0]["service"], "A")
+        self.b.wait_text("#bar", "A 已停止取号")
+        SRV.replies["close"] = {"ok": True, "open": False}  # a caller that closed the whole hall
+        self.b.click("#queues button[data-service='B'][data-op='close']")
+        self.b.wait_text("#bar", "整个大厅已停止取号")
         self.b.click("#end-day-go")
         self.b.wait_css("#dlg-end[open]")
         self.b.find("#dlg-end .cancel").click()
