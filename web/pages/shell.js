@@ -89,7 +89,10 @@ class PageContext {
   }
 
   onEvent(m) {
-    if (m.data && m.data.at) learnClock(m.data.at);
+    if (m.data && m.data.at) {
+      learnClock(m.data.at);
+      setText($("clock"), hallClock());
+    }
     if (this.opts.event) this.opts.event(m);
   }
 

@@ -28,13 +28,22 @@ ROSTER = {
 }
 
 
-def iso(minutes_ago=0.0, now=None):
-    t = (now or _dt.datetime.now(ZONE)) - _dt.timedelta(minutes=minutes_ago)
+# The hall's "now" for the canned times: the real clock, or a fixed moment (shots.py sets one,
+# and the same in the browser, so the screenshots come out the same every time).
+FIXED_NOW = None
+
+
+def now():
+    return FIXED_NOW or _dt.datetime.now(ZONE)
+
+
+def iso(minutes_ago=0.0):
+    t = now() - _dt.timedelta(minutes=minutes_ago)
     return t.replace(microsecond=0).isoformat()
 
 
 def today():
-    return int(_dt.datetime.now(ZONE).strftime("%Y%m%d"))
+    return int(now().strftime("%Y%m%d"))
 
 
 SERVICES = [

@@ -11,6 +11,7 @@ phone ones are full-page (scrolling) unless a dialog is open, the PC ones the sc
 """
 
 import argparse
+import datetime
 import os
 import sys
 import time
@@ -23,6 +24,19 @@ from fake_server import FakeConsole  # noqa: E402
 import fixture  # noqa: E402
 
 PAGES_DIR = os.path.join(HERE, "..", "..", "..", "web", "pages")
+# Every picture is taken at this moment of the hall's day (the canned states and the
+# browser's clock alike), so a second run gives the same pictures.
+FIXED = datetime.datetime(2026, 11, 23, 10, 15, 0, tzinfo=fixture.ZONE)
+FREEZE = """(() => {
+  // time stands still on these pages: the served-so-far and paused-for counters too
+  const base = %d, t0 = performance.now(), Real = Date;
+  performance.now = () => t0;
+  class FixedDate extends Real {
+    constructor(...a) { if (a.length) super(...a); else super(base); }
+    static now() { return base; }
+  }
+  window.Date = FixedDate;
+})();""" % int(FIXED.timestamp() * 1000)
 
 
 def settle(b):
@@ -45,7 +59,7 @@ def counter(b, srv, out, size):
     b.sign_in(srv.url, "1001", fixture.SECRET, "c01")
     b.wait(lambda: b.driver.current_url.endswith("/counter"))
     settle(b)
-    srv.push_event("called", {"ticket": "A012", "counter": "c01", "waited_s": 1385, "at": fixture.iso(0.05)})
+    srv.push_event("called", {"ticket": "A012", "counter": "c01", "waited_s": 1385, "at": fixture.iso(0)})
     time.sleep(0.3)
     yield "counter"
     b.press(br_keys().F5)
@@ -126,7 +140,11 @@ def main():
     if why:
         print("shots: " + why, file=sys.stderr)
         return 77
-    srv = FakeConsole(PAGES_DIR).start()
+    fixture.FIXED_NOW = FIXED
+    try:  # a fixed port: the guide's phone link is in a picture
+        srv = FakeConsole(PAGES_DIR, port=18088).start()
+    except OSError:
+        srv = FakeConsole(PAGES_DIR).start()
     made = []
     try:
         for size in a.sizes.split(","):
@@ -135,6 +153,9 @@ def main():
                     continue
                 srv.reset()
                 b = br.Browser(size)
+                b.driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": FREEZE})
+                b.driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {  # the called pulse stands still too
+                    "features": [{"name": "prefers-reduced-motion", "value": "reduce"}]})
                 try:
                     for name in scene(b, srv, a.out, size):
                         path = os.path.join(a.out, "console-%s-%s.png" % (name, size))
