@@ -106,7 +106,7 @@ function next(session) {
     location.replace(wanted);
     return;
   }
-  if (pages.length === 1 && counters.length === 0) {
+  if (pages.length === 1 && !roles.includes("staff")) {
     location.replace("/" + pages[0]);
     return;
   }
@@ -123,6 +123,15 @@ function offer(session, pages, counters) {
   for (const c of counters) {
     items.push(el("button", {type: "button", onclick: () => { $("form").hidden = false; $("choose").hidden = true; $("counter").value = c; submit(c); }},
       "在 " + c + " 窗口上岗", el("span", {className: "en"}, "Serve at counter " + c)));
+  }
+  // `counters: []` is "any counter" (docs/protocol.md): then the person types this PC's.
+  if ((session.roles || []).includes("staff") && counters.length === 0) {
+    items.push(el("button", {type: "button", onclick: () => {
+      $("form").hidden = false;
+      $("choose").hidden = true;
+      sayTo(bar, "info", "请填写本机所在的窗口，再登录一次", "Enter this PC's counter and sign in again");
+      $("counter").focus();
+    }}, "在窗口上岗", el("span", {className: "en"}, "Serve at a counter")));
   }
   if (!items.length) items.push(el("p", {}, "您的账号没有可打开的页面 / Your account has no page to open"));
   fill($("pages"), items);

@@ -365,6 +365,18 @@ class TestSession(PageCase):
         with SRV.lock:
             self.assertNotIn(csrf, [s["csrf"] for s in SRV.sessions.values()])
 
+    def test_staff_without_a_counter_chooses_one(self):
+        self.b.sign_in(SRV.url, "1001", fixture.SECRET, "")
+        self.b.wait_css("#choose:not([hidden])")
+        labels = [e.text for e in self.b.find_all("#pages button")]
+        self.assertTrue(any("c02" in t for t in labels), labels)
+        [e for e in self.b.find_all("#pages button") if "c02" in e.text][0].click()
+        self.b.wait(lambda: self.b.driver.current_url.endswith("/counter"), what="the counter page")
+        self.assertEqual([(l["staff_id"], l.get("counter")) for l in SRV.logins], [("1001", None), ("1001", "c02")],
+                         "signed in again at the counter with the secret still in the form")
+        self.b.wait_live()
+        self.assertIn("@ c02", self.b.text("#who"))
+
     def test_pages_need_a_session_and_the_role(self):
         self.b.get(SRV.url + "/supervisor")
         self.b.wait(lambda: "bye=signed-out" in self.b.driver.current_url, what="sent to sign in")
