@@ -42,6 +42,15 @@ echo standin-pw > "$CRED/standin.pw"
 mosquitto_passwd -b "$BROKER_DIR/passwd" standin standin-pw
 kill -HUP "$BROKER_PID"
 sleep 0.5
+# The caller's roster holds the stand-in's staff: the caller checks every counter
+# command's `by` against it, so both must know the same people.
+cat > "$T/staff.csv" <<EOF
+staff_id,name,department,roles,counters,services,covers,secret
+1001,王芳,,staff,c01;c02,,,1234
+2001,李强,,supervisor,,,,5678
+3001,<b>赵</b>&,,guide,,,,2468
+9001,管理员,,admin,,,,admin-pass
+EOF
 start_caller
 wait_online
 listen_replies admin
