@@ -45,6 +45,7 @@ static const char *const op_names[JH_OP_COUNT] = {
     [JH_OP_STAFF_ADD] = "staff-add", [JH_OP_STAFF_UPDATE] = "staff-update",
     [JH_OP_STAFF_DISABLE] = "staff-disable", [JH_OP_STAFF_SET_SECRET] = "staff-set-secret",
     [JH_OP_STAFF_IMPORT] = "staff-import", [JH_OP_AUDIT] = "audit",
+    [JH_OP_INVITE_RATING] = "invite-rating",
 };
 
 const char *jh_op_name(jh_op op)
