@@ -69,6 +69,8 @@ static jh_origin_kind op_origin(jh_op op)
 {
     if (op == JH_OP_TAKE || op == JH_OP_VOID)
         return JH_ORIGIN_KIOSK;
+    if (op == JH_OP_INVITE_RATING)
+        return JH_ORIGIN_COUNTER; /* declared after the admin ops: the enum only grows */
     if (op >= JH_OP_OPEN)
         return JH_ORIGIN_ADMIN;
     return JH_ORIGIN_COUNTER;
