@@ -5,7 +5,8 @@
  *
  * Owns: which ticket an invitation is about — the same one `rate` would bind
  * to, the counter's last finished ticket, so the pad the bridge lights then
- * rates exactly that case — and the refusals when there is nothing to rate.
+ * rates exactly that case — and the refusals when nobody is logged in or
+ * there is nothing to rate.
  * No state changes: the invitation lives only in the event log (event
  * rating-invited), which is what the bridge and the board act on.
  */
@@ -19,9 +20,10 @@ int eng_op_invite_rating(eng_op *x)
     jh_counter_row c;
     jh_ticket t;
     jh_event_payload ev;
-    if (eng_load_counter(x, &c) < 0)
-        return -1;
-    int rc = c.last_finished_id ? jh_store_ticket_by_id(x->st, c.last_finished_id, &t) : 0;
+    int rc = eng_need_login(x, &c); /* staff press RATE: someone is at the counter */
+    if (rc <= 0)
+        return rc;
+    rc = c.last_finished_id ? jh_store_ticket_by_id(x->st, c.last_finished_id, &t) : 0;
     if (rc < 0)
         return -1;
     if (rc == 0)

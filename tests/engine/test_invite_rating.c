@@ -4,8 +4,8 @@
  * engine and store.
  *
  * Owns: the rating-invited event's shape, that it names the ticket `rate`
- * would bind to, the refusals (no-ticket-to-rate, already-rated, not from a
- * kiosk) and that a refusal leaves every row of the store as it was.
+ * would bind to, the refusals (not-logged-in, no-ticket-to-rate,
+ * already-rated, not from a kiosk) and that a refusal leaves every row of the store as it was.
  */
 #include "staff_fixture.h"
 
@@ -85,10 +85,12 @@ static void test_refusals_change_nothing(void **state)
     fx *f = fx_new(FX_STRICT);
     char t[16];
     fx_take_ok(f, "A", JH_PRIO_NONE, NULL); /* the day's rows exist from the first command on */
-    refused_unchanged(f, "c01", "no-ticket-to-rate"); /* nothing served yet */
+    refused_unchanged(f, "c01", "not-logged-in");
     fx_login(f, "c01", "s1");
+    refused_unchanged(f, "c01", "no-ticket-to-rate"); /* nothing served yet */
     fx_call_next(f, "c01", t);
     refused_unchanged(f, "c01", "no-ticket-to-rate"); /* serving, not finished */
+    fx_login(f, "c02", "s2");
     refused_unchanged(f, "c02", "no-ticket-to-rate"); /* another counter */
     jh_command c = fx_cmd(JH_OP_INVITE_RATING);
     fx_refused(fx_send(f, JH_ORIGIN_KIOSK, "k1", &c), "wrong-origin");
