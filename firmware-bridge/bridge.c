@@ -19,6 +19,12 @@
  * served: the caller binds a rating to the ticket last finished at the
  * counter, and the pad accepts one press per ticket — armed while serving, a
  * citizen pressing early would spend the one rating on a refusal.
+ *
+ * Why a keypad's RATE becomes invite-rating and never a score: staff must
+ * not rate their own service (擅自按键评价). The key asks the caller to invite
+ * a rating; on event/rating-invited the bridge arms and lights the counter's
+ * pad, so the visitor rates there. Old keypad firmware still sends a score
+ * with RATE: the score is dropped and it invites too.
  */
 #include "bridge.h"
 
@@ -35,6 +41,9 @@
 #define BEEP_NEWCOMER_10MS 10
 #define BEEP_ERROR_COUNT 3      /* the caller refused a press: three quick beeps */
 #define BEEP_ERROR_10MS 6
+#define BEEP_INVITE_COUNT 1     /* a rating is invited: the pad calls the visitor's eye */
+#define BEEP_INVITE_10MS 20
+#define PAD_PROMPT "PLEASE RATE"  /* 请对本次服务进行评价, in what the pad can show */
 #define RESEND_FIRST_MS 10000   /* no answer this long: the same command again */
 #define RESEND_MAX_MS 60000
 
@@ -106,7 +115,7 @@ static int make_topics(jh_bridge *b)
         return -1;
     return jh_topic(b->topics[0], JH_TOPIC_LEN, site, "state/counter/+") |
            jh_topic(b->topics[1], JH_TOPIC_LEN, site, "state/service/+") |
-           jh_topic(b->topics[2], JH_TOPIC_LEN, site, "event/finished") |
+           jh_topic(b->topics[2], JH_TOPIC_LEN, site, "event/+") | /* finished, rating-invited */
            jh_topic(b->topics[3], JH_TOPIC_LEN, site, reply) |
            jh_topic(b->status_topic, JH_TOPIC_LEN, site, status);
 }
@@ -218,9 +227,16 @@ static int event_command(const jh_bridge *b, const bm_event *ev, const jh_bridge
     case BUS_EV_KEY:
         c->op = e->data[0] <= BUS_KEY_MAX ? key_ops[e->data[0]] : JH_OP_UNKNOWN;
         break;
-    case BUS_EV_LOGIN:
+    case BUS_EV_LOGIN: {
+        const uint8_t *pin;
+        size_t pin_len, staff = bus_login_split(e, &pin, &pin_len);
         c->op = JH_OP_LOGIN;
-        copy_data(c->staff_id, sizeof c->staff_id, e->data, e->len);
+        copy_data(c->staff_id, sizeof c->staff_id, e->data, staff);
+        copy_data(c->secret, sizeof c->secret, pin, pin_len); /* "": old firmware, pinless */
+        break;
+    }
+    case BUS_EV_INVITE:
+        c->op = JH_OP_INVITE_RATING;
         break;
     case BUS_EV_LOGOUT:
         c->op = JH_OP_LOGOUT;
@@ -229,11 +245,14 @@ static int event_command(const jh_bridge *b, const bm_event *ev, const jh_bridge
         c->op = JH_OP_TRANSFER;
         return transfer_target(b, e, c, why, wl);
     case BUS_EV_RATE:
+        if (d->type != BUS_DEV_RATING_PAD) {
+            c->op = JH_OP_INVITE_RATING; /* old keypad firmware: its score is not the visitor's */
+            break;
+        }
         c->op = JH_OP_RATE;
         c->score = e->data[0];
-        c->rate_source = d->type == BUS_DEV_RATING_PAD ? JH_RATE_SRC_PAD : JH_RATE_SRC_STAFF_KEYPAD;
-        if (d->type == BUS_DEV_RATING_PAD)
-            copy_data(c->ticket, sizeof c->ticket, e->data + 1, (size_t)e->len - 1);
+        c->rate_source = JH_RATE_SRC_PAD;
+        copy_data(c->ticket, sizeof c->ticket, e->data + 1, (size_t)e->len - 1);
         break;
     }
     if (c->op == JH_OP_UNKNOWN) {
@@ -576,6 +595,42 @@ static int on_finished(jh_bridge *b, const cJSON *o)
     return 0;
 }
 
+/* The counter invited a rating: its pad takes the ticket, shows a prompt and beeps. */
+static int on_rating_invited(jh_bridge *b, const cJSON *o)
+{
+    const char *counter = str_field(o, JH_KEY_COUNTER), *ticket = str_field(o, JH_KEY_TICKET);
+    if (!counter || !ticket)
+        return -1;
+    const jh_bridge_device *pad = device_of_counter(b, counter, BUS_DEV_RATING_PAD);
+    if (!pad)
+        return 0;
+    if (bm_set_ticket(b->bus, (uint8_t)pad->addr, ticket) < 0) {
+        notice(b, JH_LOG_WARN, "pad %d (counter %s) cannot take ticket '%s' (8 printable ASCII at most)",
+               pad->addr, counter, ticket);
+        return 0;
+    }
+    bm_set_display(b->bus, (uint8_t)pad->addr, PAD_PROMPT);
+    bm_set_leds(b->bus, (uint8_t)pad->addr, BUS_LED_SERVING);
+    bm_beep(b->bus, (uint8_t)pad->addr, BEEP_INVITE_COUNT, BEEP_INVITE_10MS);
+    return 0;
+}
+
+/* Refusals staff must read on the keypad (a login's, an invitation's): short
+ * words that fit its display. Other refusals only beep, as before. */
+static const char *refusal_word(const char *code)
+{
+    static const struct { const char *code, *word; } words[] = {
+        {"bad-secret", "BAD PIN"},        {"locked", "LOCKED"},
+        {"unknown-staff", "NO STAFF"},    {"not-allowed-here", "NOT HERE"},
+        {"staff-disabled", "DISABLED"},   {"missing-field", "PIN NEEDED"},
+        {"no-ticket-to-rate", "NO TICKET"}, {"already-rated", "RATED"},
+    };
+    for (size_t i = 0; code && i < sizeof words / sizeof words[0]; i++)
+        if (strcmp(words[i].code, code) == 0)
+            return words[i].word;
+    return NULL;
+}
+
 /*
  * An answer to one of our commands: it need not go again — unless it is
  * `internal` (nothing was applied: sent again later, no error beep, since the
@@ -606,6 +661,9 @@ static int on_reply(jh_bridge *b, const cJSON *o)
     notice(b, JH_LOG_WARN, "%s %d (counter %s): command %s refused: %s (%s)", kind_name(d->type), d->addr,
            d->counter, id, code ? code : "?", msg ? msg : "");
     error_beep(b, d->addr);
+    const char *word = refusal_word(code);
+    if (word && d->type == BUS_DEV_KEYPAD)
+        bm_set_display(b->bus, (uint8_t)d->addr, word); /* until the counter's next state */
     return 0;
 }
 
@@ -617,6 +675,8 @@ static int dispatch(jh_bridge *b, const char *rest, const cJSON *o)
         return on_service_state(b, rest + 14, o);
     if (strcmp(rest, "event/finished") == 0)
         return on_finished(b, o);
+    if (strcmp(rest, "event/rating-invited") == 0)
+        return on_rating_invited(b, o);
     if (strncmp(rest, "reply/", 6) == 0 && strcmp(rest + 6, b->bc->id) == 0)
         return on_reply(b, o);
     return 0;

@@ -9,7 +9,7 @@
  * not yet handed to the broker, the commands sent but not yet answered by
  * the caller (sent again until they are), what each counter's keypad and
  * rating pad should show (from state/counter/+, state/service/+,
- * event/finished), and the status/<bridge-id> document.
+ * event/finished, event/rating-invited), and the status/<bridge-id> document.
  *
  * It does no I/O: bridge_main.c owns the bus master (set up here with
  * jh_bridge_bus_setup()), moves bytes between it and the serial port, and

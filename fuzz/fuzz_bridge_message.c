@@ -2,7 +2,7 @@
 /*
  * fuzz_bridge_message — libFuzzer target for what the bridge reads from the
  * broker (firmware-bridge/bridge.c: state/counter/+, state/service/+,
- * event/finished, reply/<id>).
+ * event/+ (finished, rating-invited), reply/<id>).
  *
  * Input: a topic suffix, a newline, then the payload (an exact-size heap
  * copy, so ASan sees any over-read). Each input goes to a fresh bridge over a

@@ -45,6 +45,7 @@ static const struct {
     [JH_OP_RESUME] = {eng_op_resume, JH_ORIGIN_COUNTER},
     [JH_OP_FLAG] = {eng_op_flag, JH_ORIGIN_COUNTER},
     [JH_OP_RATE] = {eng_op_rate, JH_ORIGIN_COUNTER},
+    [JH_OP_INVITE_RATING] = {eng_op_invite_rating, JH_ORIGIN_COUNTER},
     [JH_OP_OPEN] = {eng_op_open, JH_ORIGIN_ADMIN},
     [JH_OP_CLOSE] = {eng_op_close, JH_ORIGIN_ADMIN},
     [JH_OP_NOTICE] = {eng_op_notice, JH_ORIGIN_ADMIN},

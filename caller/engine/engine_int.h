@@ -11,6 +11,7 @@
  *   engine_staff.c    login, logout, pause, resume
  *   engine_call.c     call-next, call, recall, no-show, requeue, finish, transfer, flag
  *   engine_rating.c   rate (and the 擅自按键评价 flags)
+ *   engine_invite.c   invite-rating (the keypad's RATE key: ask the visitor to rate)
  *   engine_admin.c    open, close, notice, end-day
  *   engine_tick.c     time passing: the day rollover, tick, alerts
  *   engine_state.c    the retained states and the estimated wait
@@ -165,6 +166,7 @@ int eng_op_requeue(eng_op *x);
 int eng_op_transfer(eng_op *x);
 int eng_op_flag(eng_op *x);
 int eng_op_rate(eng_op *x);     /* engine_rating.c */
+int eng_op_invite_rating(eng_op *x); /* engine_invite.c */
 int eng_op_open(eng_op *x);     /* engine_admin.c */
 int eng_op_close(eng_op *x);
 int eng_op_notice(eng_op *x);

@@ -169,6 +169,17 @@ static const jh_field rated_fields[] = {
     JH_FIELD_END,
 };
 
+static const jh_field rating_invited_fields[] = {
+    E(JH_F_TEXT, counter, JH_KEY_COUNTER),
+    E(JH_F_INT_OPT, counter_number, JH_KEY_COUNTER_NUMBER),
+    E(JH_F_TEXT, counter_name, JH_KEY_COUNTER_NAME),
+    E(JH_F_TEXT, counter_name_en, JH_KEY_COUNTER_NAME_EN),
+    E(JH_F_TEXT, ticket, JH_KEY_TICKET),
+    E(JH_F_TEXT, staff_id, JH_KEY_STAFF_ID),
+    E(JH_F_TEXT_NULL, at, JH_KEY_AT),
+    JH_FIELD_END,
+};
+
 static const jh_field long_wait_fields[] = {
     JH_FIELD_WORD(JH_KEY_KIND, JH_ALERT_LONG_WAIT),
     E(JH_F_TEXT, ticket, JH_KEY_TICKET),
@@ -229,6 +240,7 @@ static const struct {
     [JH_EVENT_ALERT_LONG_WAIT] = {"alert", JH_ALERT_LONG_WAIT, long_wait_fields},
     [JH_EVENT_ALERT_OVERRUN] = {"alert", JH_ALERT_OVERRUN, overrun_fields},
     [JH_EVENT_ALERT_STAFF_LOCKED] = {"alert", JH_ALERT_STAFF_LOCKED, staff_locked_fields},
+    [JH_EVENT_RATING_INVITED] = {"rating-invited", NULL, rating_invited_fields},
 };
 
 const char *jh_event_kind_name(jh_event_kind k)

@@ -33,6 +33,7 @@ typedef enum {
     JH_EVENT_ALERT_LONG_WAIT, /* event/alert, "kind":"long-wait" */
     JH_EVENT_ALERT_OVERRUN,   /* event/alert, "kind":"overrun" */
     JH_EVENT_ALERT_STAFF_LOCKED, /* event/alert, "kind":"staff-locked" */
+    JH_EVENT_RATING_INVITED,  /* staff asked the visitor to rate (invite-rating) */
     JH_EVENT_COUNT
 } jh_event_kind;
 

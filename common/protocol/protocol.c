@@ -45,6 +45,7 @@ static const char *const op_names[JH_OP_COUNT] = {
     [JH_OP_STAFF_ADD] = "staff-add", [JH_OP_STAFF_UPDATE] = "staff-update",
     [JH_OP_STAFF_DISABLE] = "staff-disable", [JH_OP_STAFF_SET_SECRET] = "staff-set-secret",
     [JH_OP_STAFF_IMPORT] = "staff-import", [JH_OP_AUDIT] = "audit",
+    [JH_OP_INVITE_RATING] = "invite-rating",
 };
 
 const char *jh_op_name(jh_op op)
@@ -68,6 +69,8 @@ static jh_origin_kind op_origin(jh_op op)
 {
     if (op == JH_OP_TAKE || op == JH_OP_VOID)
         return JH_ORIGIN_KIOSK;
+    if (op == JH_OP_INVITE_RATING)
+        return JH_ORIGIN_COUNTER; /* declared after the admin ops: the enum only grows */
     if (op >= JH_OP_OPEN)
         return JH_ORIGIN_ADMIN;
     return JH_ORIGIN_COUNTER;

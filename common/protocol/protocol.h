@@ -37,6 +37,8 @@ typedef enum {
     /* admin: the staff roster and the audit trail (docs/protocol.md "Staff and roster") */
     JH_OP_STAFF_AUTH, JH_OP_STAFF_LIST, JH_OP_STAFF_ADD, JH_OP_STAFF_UPDATE, JH_OP_STAFF_DISABLE,
     JH_OP_STAFF_SET_SECRET, JH_OP_STAFF_IMPORT, JH_OP_AUDIT,
+    /* counter: staff invite the visitor to rate (the keypad's RATE key); no fields */
+    JH_OP_INVITE_RATING,
     JH_OP_COUNT
 } jh_op;
 

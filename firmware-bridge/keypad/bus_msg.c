@@ -27,19 +27,42 @@ int bus_text_valid(const uint8_t *text, size_t len, size_t max)
     return 1;
 }
 
+size_t bus_login_split(const bus_event *e, const uint8_t **pin, size_t *pin_len)
+{
+    size_t n = 0;
+    while (n < e->len && e->data[n] != BUS_PIN_SEP)
+        n++;
+    *pin = n < e->len ? e->data + n + 1 : e->data + e->len;
+    *pin_len = n < e->len ? (size_t)e->len - n - 1 : 0;
+    return n;
+}
+
+/* Staff number, then (new firmware) the separator and a PIN. */
+static int login_valid(const bus_event *e)
+{
+    const uint8_t *pin;
+    size_t pin_len, staff = bus_login_split(e, &pin, &pin_len);
+    if (staff < 1 || staff > BUS_STAFF_MAX || !all_digits(e->data, staff))
+        return 0;
+    if (staff == e->len)
+        return 1;
+    return pin_len >= 1 && pin_len <= BUS_PIN_MAX && all_digits(pin, pin_len);
+}
+
 int bus_event_valid(const bus_event *e)
 {
     switch (e->kind) {
     case BUS_EV_KEY:
         return e->len == 1 && e->data[0] >= 1 && e->data[0] <= BUS_KEY_MAX;
     case BUS_EV_LOGIN:
-        return e->len >= 1 && e->len <= BUS_STAFF_MAX && all_digits(e->data, e->len);
+        return login_valid(e);
     case BUS_EV_LOGOUT:
+    case BUS_EV_INVITE:
         return e->len == 0;
     case BUS_EV_TRANSFER:
         return e->len >= 1 && e->len <= BUS_TRANSFER_MAX && all_digits(e->data, e->len);
     case BUS_EV_RATE:
-        return e->len >= 1 && e->data[0] >= 1 && e->data[0] <= 5 &&
+        return e->len >= 1 && e->len <= 1 + BUS_TICKET_MAX && e->data[0] >= 1 && e->data[0] <= 5 &&
                bus_text_valid(e->data + 1, (size_t)e->len - 1, BUS_TICKET_MAX);
     default:
         return 0;
@@ -159,6 +182,7 @@ const char *bus_event_kind_name(uint8_t kind)
     case BUS_EV_LOGOUT: return "logout";
     case BUS_EV_TRANSFER: return "transfer";
     case BUS_EV_RATE: return "rate";
+    case BUS_EV_INVITE: return "invite-rating";
     default: return NULL;
     }
 }

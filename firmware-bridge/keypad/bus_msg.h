@@ -47,10 +47,12 @@ enum {
 
 enum {
     BUS_EV_KEY = 1,      /* data: one BUS_KEY_* */
-    BUS_EV_LOGIN = 2,    /* data: staff number, 1..BUS_STAFF_MAX digits */
+    BUS_EV_LOGIN = 2,    /* data: staff number, 1..BUS_STAFF_MAX digits, then optionally
+                            BUS_PIN_SEP and the PIN, 1..BUS_PIN_MAX digits */
     BUS_EV_LOGOUT = 3,   /* no data */
     BUS_EV_TRANSFER = 4, /* data: target counter number, 1..BUS_TRANSFER_MAX digits */
-    BUS_EV_RATE = 5      /* data: score 1..5, then the ticket rated (0..BUS_TICKET_MAX) */
+    BUS_EV_RATE = 5,     /* data: score 1..5, then the ticket rated (0..BUS_TICKET_MAX) */
+    BUS_EV_INVITE = 6    /* keypads: staff invite the visitor to rate; no data */
 };
 
 /* Keys whose press is an event of its own (docs/protocol.md counter operations). */
@@ -68,7 +70,10 @@ enum {
 #define BUS_TICKET_MAX 8
 #define BUS_STAFF_MAX 8
 #define BUS_TRANSFER_MAX 3
-#define BUS_EVENT_DATA_MAX (1 + BUS_TICKET_MAX)
+#define BUS_PIN_MAX 8
+#define BUS_PIN_SEP '*'      /* between staff number and PIN in a LOGIN */
+/* The longest event data: a LOGIN with a PIN (a rating is 1 + BUS_TICKET_MAX). */
+#define BUS_EVENT_DATA_MAX (BUS_STAFF_MAX + 1 + BUS_PIN_MAX)
 #define BUS_REPLY_HEAD 5     /* type, session (2), flags, count */
 #define BUS_REPLY_EVENTS_MAX 4
 
@@ -113,5 +118,9 @@ int bus_seq_after(uint16_t a, uint16_t b);
 const char *bus_key_name(uint8_t key);
 uint8_t bus_key_parse(const char *name);
 const char *bus_event_kind_name(uint8_t kind);
+
+/* Splits a valid LOGIN's data: the staff number's length, and where the PIN
+ * starts and how long it is (*pin_len 0: a LOGIN without PIN, old firmware). */
+size_t bus_login_split(const bus_event *e, const uint8_t **pin, size_t *pin_len);
 
 #endif

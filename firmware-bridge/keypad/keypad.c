@@ -23,9 +23,10 @@ void keypad_config_default(keypad_config *c)
     c->debounce_ticks = 4;
 }
 
+/* The PIN is never shown: one '*' per digit, so staff see how many they typed. */
 static void refresh_shown(keypad *k)
 {
-    static const char prefix[] = {0, 'L', 'T', 'R'};
+    static const char prefix[] = {0, 'L', 'T', 'P'};
     if (k->entry == KEYPAD_ENTRY_NONE) {
         memcpy(k->shown, k->bus.display, sizeof k->shown);
         return;
@@ -33,8 +34,12 @@ static void refresh_shown(keypad *k)
     size_t n = 0;
     k->shown[n++] = prefix[k->entry];
     k->shown[n++] = '-';
-    for (int i = 0; i < k->ndigits && n < BUS_TEXT_MAX; i++)
-        k->shown[n++] = (char)k->digits[i];
+    if (k->entry == KEYPAD_ENTRY_PIN)
+        for (int i = 0; i < k->npin && n < BUS_TEXT_MAX; i++)
+            k->shown[n++] = '*';
+    else
+        for (int i = 0; i < k->ndigits && n < BUS_TEXT_MAX; i++)
+            k->shown[n++] = (char)k->digits[i];
     k->shown[n] = 0;
 }
 
@@ -75,6 +80,24 @@ static void end_entry(keypad *k)
 {
     k->entry = KEYPAD_ENTRY_NONE;
     k->ndigits = 0;
+    memset(k->pin, 0, sizeof k->pin);
+    k->npin = 0;
+}
+
+/* LOGIN's data: the staff number, then '*' and the PIN; without a PIN typed
+ * (ENTER at once) the old frame, which halls allow with pinless_keypad_login. */
+static void queue_login(keypad *k)
+{
+    uint8_t data[BUS_EVENT_DATA_MAX];
+    size_t n = k->ndigits;
+    memcpy(data, k->digits, n);
+    if (k->npin > 0) {
+        data[n++] = BUS_PIN_SEP;
+        memcpy(data + n, k->pin, k->npin);
+        n += k->npin;
+    }
+    queue(k, BUS_EV_LOGIN, data, (uint8_t)n);
+    memset(data, 0, sizeof data);
 }
 
 static void submit_entry(keypad *k)
@@ -82,8 +105,12 @@ static void submit_entry(keypad *k)
     keypad_entry e = k->entry;
     if (e == KEYPAD_ENTRY_LOGIN && k->ndigits == 0)
         queue(k, BUS_EV_LOGOUT, NULL, 0);   /* LOGIN ENTER with no number logs out */
-    else if (e == KEYPAD_ENTRY_LOGIN)
-        queue(k, BUS_EV_LOGIN, k->digits, k->ndigits);
+    else if (e == KEYPAD_ENTRY_LOGIN) {
+        k->entry = KEYPAD_ENTRY_PIN;         /* the number is in: now the PIN */
+        sound(k, 1, CLICK_MS);
+        return;
+    } else if (e == KEYPAD_ENTRY_PIN)
+        queue_login(k);
     else if (e == KEYPAD_ENTRY_TRANSFER && k->ndigits > 0)
         queue(k, BUS_EV_TRANSFER, k->digits, k->ndigits);
     else {
@@ -95,14 +122,13 @@ static void submit_entry(keypad *k)
 
 static void on_digit(keypad *k, uint8_t d)
 {
-    if (k->entry == KEYPAD_ENTRY_RATE) {
-        if (d < 1 || d > 5) {
+    if (k->entry == KEYPAD_ENTRY_PIN) {
+        if (k->npin >= BUS_PIN_MAX) {
             refuse(k);
             return;
         }
-        uint8_t score = d;
-        queue(k, BUS_EV_RATE, &score, 1);
-        end_entry(k);
+        k->pin[k->npin++] = (uint8_t)('0' + d);
+        sound(k, 1, CLICK_MS);
         return;
     }
     uint8_t max = k->entry == KEYPAD_ENTRY_LOGIN ? BUS_STAFF_MAX
@@ -143,7 +169,11 @@ static void on_key(keypad *k, int key)
     } else if (key == KEYPAD_LOGIN) {
         start_entry(k, KEYPAD_ENTRY_LOGIN);
     } else if (key == KEYPAD_RATE) {
-        start_entry(k, KEYPAD_ENTRY_RATE);
+        if (k->entry != KEYPAD_ENTRY_NONE) {
+            refuse(k);
+            return;
+        }
+        queue(k, BUS_EV_INVITE, NULL, 0);
     } else if (key == KEYPAD_ENTER) {
         submit_entry(k);
     } else if (key == KEYPAD_CLEAR) {

@@ -3,10 +3,13 @@
  * keypad — the firmware logic of one counter keypad (呼叫器).
  *
  * Owns: what a key press does on the device — command keys (call, recall,
- * skip, pause, resume, finish) become queued events; LOGIN, TRANSFER and RATE
+ * skip, pause, resume, finish) become queued events; LOGIN and TRANSFER
  * start a number entry that staff finish with ENTER (or abandon with CLEAR)
- * and that becomes one login / logout / transfer / rating event; what the
- * display shows (the master's text, or the entry being typed); the LEDs the
+ * and that becomes one login / logout / transfer event — a login asks for the
+ * PIN after the staff number (LOGIN, number, ENTER, PIN, ENTER); RATE invites
+ * the visitor to rate on the counter's rating pad (staff never enter a score:
+ * 擅自按键评价 is forbidden); what the display shows (the master's text, or
+ * the entry being typed — a PIN only as one '*' per digit); the LEDs the
  * master set; and the beeper (a click per accepted key, an error sound for a
  * refused one, beeps the master asks for). The bus side is the embedded
  * bus_slave; the hardware side is one call per tick with the raw key matrix.
@@ -41,7 +44,7 @@ typedef enum {
     KEYPAD_KEY_COUNT
 } keypad_key;
 
-typedef enum { KEYPAD_ENTRY_NONE, KEYPAD_ENTRY_LOGIN, KEYPAD_ENTRY_TRANSFER, KEYPAD_ENTRY_RATE } keypad_entry;
+typedef enum { KEYPAD_ENTRY_NONE, KEYPAD_ENTRY_LOGIN, KEYPAD_ENTRY_TRANSFER, KEYPAD_ENTRY_PIN } keypad_entry;
 
 typedef struct {
     uint8_t tick_ms;        /* how often keypad_tick is called; 5 */
@@ -56,6 +59,8 @@ typedef struct {
     keypad_entry entry;
     uint8_t digits[BUS_STAFF_MAX];
     uint8_t ndigits;
+    uint8_t pin[BUS_PIN_MAX];   /* wiped as soon as the LOGIN is queued or abandoned */
+    uint8_t npin;
     char shown[BUS_TEXT_MAX + 1];
     uint32_t presses, refused;
 } keypad;

@@ -213,14 +213,14 @@ static void test_keys_become_counter_commands(void **state)
 static void test_login_transfer_and_rate_on_the_keypad(void **state)
 {
     (void)state;
-    int login[] = {KEYPAD_LOGIN, KEYPAD_K0 + 1, KEYPAD_K0 + 0, KEYPAD_K0 + 2, KEYPAD_K0 + 3, KEYPAD_ENTER};
-    for (size_t i = 0; i < 6; i++)
+    int login[] = {KEYPAD_LOGIN, KEYPAD_K0 + 1, KEYPAD_K0 + 0, KEYPAD_K0 + 2, KEYPAD_K0 + 3, KEYPAD_ENTER,
+                   KEYPAD_K0 + 4, KEYPAD_K0 + 7, KEYPAD_K0 + 1, KEYPAD_K0 + 1, KEYPAD_ENTER};
+    for (size_t i = 0; i < 11; i++)
         press(F.k2, login[i]);
     int transfer[] = {KEYPAD_TRANSFER, KEYPAD_K0 + 7, KEYPAD_ENTER};
     for (size_t i = 0; i < 3; i++)
         press(F.k2, transfer[i]);
     press(F.k2, KEYPAD_RATE);
-    press(F.k2, KEYPAD_K0 + 2);
     int logout[] = {KEYPAD_LOGIN, KEYPAD_ENTER};
     for (size_t i = 0; i < 2; i++)
         press(F.k2, logout[i]);
@@ -228,13 +228,80 @@ static void test_login_transfer_and_rate_on_the_keypad(void **state)
     assert_int_equal(commands("c02", c, 8), 4);
     assert_int_equal(c[0].op, JH_OP_LOGIN);
     assert_string_equal(c[0].staff_id, "1023");
+    assert_string_equal(c[0].secret, "4711");
     assert_int_equal(c[1].op, JH_OP_TRANSFER);
     assert_string_equal(c[1].to_counter, "c07"); /* counter number 7 */
-    assert_int_equal(c[2].op, JH_OP_RATE);
-    assert_int_equal(c[2].score, 2);
-    assert_int_equal(c[2].rate_source, JH_RATE_SRC_STAFF_KEYPAD);
-    assert_string_equal(c[2].ticket, "");
+    assert_int_equal(c[2].op, JH_OP_INVITE_RATING); /* never a score from staff */
+    assert_int_equal(c[2].score, 0);
     assert_int_equal(c[3].op, JH_OP_LOGOUT);
+    for (int i = 0; i < F.npub; i++)
+        assert_null(strstr(F.pubs[i].payload, "\"rate\""));
+}
+
+/* Old keypad firmware: LOGIN without PIN, RATE with a score. */
+static void test_old_keypad_frames_still_map(void **state)
+{
+    (void)state;
+    bm_event ev = {.type = BM_EV_INPUT, .addr = 2, .dev_type = BUS_DEV_KEYPAD, .session = 9,
+                   .ev = {.seq = 1, .kind = BUS_EV_LOGIN, .len = 4, .data = "1023"}};
+    jh_bridge_handle_event(F.b, &ev);
+    ev.ev = (bus_event){.seq = 2, .kind = BUS_EV_RATE, .len = 1, .data = {5}};
+    jh_bridge_handle_event(F.b, &ev);
+    run(100);
+    jh_command c[4];
+    int idx[4];
+    assert_int_equal(command_pubs("c02", c, idx, 4), 2);
+    assert_int_equal(c[0].op, JH_OP_LOGIN);
+    assert_string_equal(c[0].staff_id, "1023");
+    assert_string_equal(c[0].secret, "");
+    assert_null(strstr(F.pubs[idx[0]].payload, "secret"));
+    assert_int_equal(c[1].op, JH_OP_INVITE_RATING);
+}
+
+/* A refused login reads as a word on the keypad; the pad lights on rating-invited. */
+static void test_login_refusal_shows_a_word(void **state)
+{
+    (void)state;
+    static const char *const codes[][2] = {
+        {"bad-secret", "BAD PIN"},     {"locked", "LOCKED"},        {"unknown-staff", "NO STAFF"},
+        {"not-allowed-here", "NOT HERE"}, {"staff-disabled", "DISABLED"},
+        {"no-ticket-to-rate", "NO TICKET"}, {"already-rated", "RATED"},
+    };
+    for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++) {
+        char reply[128];
+        snprintf(reply, sizeof reply, "{\"id\":\"b1-1-5-%zu\",\"ok\":false,\"error\":\"%s\"}", i + 1, codes[i][0]);
+        message("reply/b1", reply);
+        run(300);
+        assert_string_equal(keypad_display(&F.k1->kp), codes[i][1]);
+    }
+    message("state/counter/c01", "{\"status\":\"idle\",\"ticket\":null}");
+    run(300);
+    assert_string_equal(keypad_display(&F.k1->kp), "---"); /* the next state replaces it */
+}
+
+static void test_rating_invited_arms_and_prompts_the_pad(void **state)
+{
+    (void)state;
+    message("event/rating-invited", "{\"seq\":4,\"counter\":\"c02\",\"ticket\":\"A012\"}");
+    run(300);
+    assert_int_equal(rating_pad_state_of(&F.pad->pad), RATING_PAD_IDLE); /* not this pad's counter */
+    message("event/rating-invited", "{\"seq\":5,\"counter\":\"c01\",\"counter_number\":1,"
+                                    "\"ticket\":\"A013\",\"staff_id\":\"1023\"}");
+    int beeps = beeps_while_running(F.pad, 400);
+    assert_int_equal(rating_pad_state_of(&F.pad->pad), RATING_PAD_ARMED);
+    assert_string_equal(rating_pad_ticket(&F.pad->pad), "A013");
+    assert_string_equal(rating_pad_display(&F.pad->pad), "PLEASE RATE");
+    assert_true(rating_pad_leds(&F.pad->pad) != 0);
+    assert_true(beeps >= 1);
+    harness_press(&F.h, F.pad, RATING_PAD_KEY(5), 60, 100);
+    run(300);
+    jh_command c[4];
+    assert_int_equal(commands("c01", c, 4), 1);
+    assert_int_equal(c[0].op, JH_OP_RATE);
+    assert_string_equal(c[0].ticket, "A013");
+    assert_int_equal(c[0].rate_source, JH_RATE_SRC_PAD);
+    message("event/rating-invited", "{\"counter\":\"c01\"}"); /* no ticket: malformed, ignored */
+    assert_non_null(strstr(F.notices[F.nnotice - 1], "ignored a malformed message"));
 }
 
 static void test_transfer_to_a_missing_counter_sends_nothing_and_beeps(void **state)
@@ -582,6 +649,9 @@ int main(void)
     const struct CMUnitTest tests[] = {
         T(test_keys_become_counter_commands),
         T(test_login_transfer_and_rate_on_the_keypad),
+        T(test_old_keypad_frames_still_map),
+        T(test_login_refusal_shows_a_word),
+        T(test_rating_invited_arms_and_prompts_the_pad),
         T(test_transfer_to_a_missing_counter_sends_nothing_and_beeps),
         T(test_presses_wait_for_the_broker_in_order),
         T(test_counter_state_shows_on_the_keypad),

@@ -6,19 +6,23 @@
 #
 # One simulator script drives the whole story; the test then reads what the
 # caller announced, the retained status/b1, and the simulator's log:
-#   login + call on keypad 1      → event/called for counter c01, once, despite a
+#   login with PIN + call on kp 1 → staff 10023 at c01 (the PIN in no log), then
+#                                   event/called for counter c01, once, despite a
 #                                   reply the simulator sends twice
+#   keypad 2: login without PIN,  → refused (the hall is not PIN-less): the
+#   then with a wrong PIN           keypad shows "PIN NEEDED", then "BAD PIN"
 #   keypad 1's display            → shows the called ticket (simulator log)
 #   a reply with a flipped bit    → dropped and counted in status/b1 bus counters
 #   keypad 2 goes silent          → status/b1 says it is offline; logged once
 #   finish, then the rating pad   → event/rated on the ticket just finished
-#   RATE on the staff keypad      → event/rated suspicious, flag staff-keypad
+#   RATE on the staff keypad      → event/rating-invited for the ticket finished;
+#                                   the pad shows "PLEASE RATE", the visitor rates
+#                                   there; RATE again → "RATED"; no staff-keypad score
 #   broker down, call pressed     → the press waits and is applied after the restart
 #   bridge killed                 → its Last Will: status/b1 online false
 set -euo pipefail
-# The keypads send LOGIN without a PIN until their firmware asks for one (issue 13):
-# the hall lets them in PIN-less, for now (lib.sh's [staff]).
-export JH_TEST_PINLESS=yes
+# The keypads send the PIN with LOGIN (issue 13): the hall is not PIN-less.
+export JH_TEST_PINLESS=no
 source "$(dirname "$0")/../integration/lib.sh"
 
 # On failure, also show what the bridge and the simulator said.
@@ -113,7 +117,9 @@ cat > "$T/sim.script" <<'EOF'
 keypad 1 session 5
 keypad 2
 pad 11 session 3
-at 1.5 keypad 1 login 1023
+at 0.1 keypad 1 login 10023 482901
+at 0.1 keypad 2 login 10023
+at 1.6 keypad 2 login 10023 9
 at 2.5 keypad 1 press call
 at 2.515 keypad 1 duplicate-next
 at 3.5 keypad 1 corrupt-next
@@ -122,7 +128,9 @@ at 5.0 keypad 1 press finish
 at 7.0 pad 11 rate 4
 at 8.0 keypad 1 press call
 at 9.0 keypad 1 press finish
-at 10.5 keypad 1 rate 2
+at 10.5 keypad 1 rate
+at 10.9 pad 11 rate 5
+at 11.3 keypad 1 rate
 at 14.0 keypad 1 press call
 at 40 end
 EOF
@@ -137,6 +145,9 @@ for i in $(seq 100); do [ -s "$T/pty" ] && break; sleep 0.02; done
 BRIDGE_PID=$!
 BG_PIDS+=("$BRIDGE_PID")
 
+note "login with a PIN on keypad 1 → 10023 serves at c01"
+wait_state display state/counter/c01 '.staff_id == "10023"' 10 >/dev/null || fail "10023 never logged in at c01"
+
 note "login and call on keypad 1 → counter c01 calls A001, once"
 called=$(wait_line events '.ticket == "A001" and .call_count != null' 10) || fail "no event/called A001"
 expect '.counter == "c01"' "$called" "called at the keypad's counter"
@@ -144,6 +155,14 @@ wait_state display state/counter/c01 '.ticket == "A001"' 5 >/dev/null || fail "c
 grep -q 'keypad 1 display "A001"' "$T/sim.log" || sleep 1
 grep -q 'keypad 1 display "A001"' "$T/sim.log" || fail "keypad 1 never showed A001"
 grep -q 'keypad 1 sent a reply twice' "$T/sim.log" || fail "the simulator did not send the reply twice"
+
+note "keypad 2: no PIN, then a wrong one: refused, and the keypad says why"
+grep -q 'keypad 2 display "PIN NEEDED"' "$T/sim.log" || fail "keypad 2 never showed PIN NEEDED"
+grep -q 'keypad 2 display "BAD PIN"' "$T/sim.log" || fail "keypad 2 never showed BAD PIN"
+grep -q 'keypad 1 display "P-\*\*\*\*\*\*"' "$T/sim.log" || fail "keypad 1 did not mask the PIN"
+for f in "$T/sim.log" "$T/bridge.log"; do
+  ! grep -q 482901 "$f" || fail "the PIN is in $(basename "$f")"
+done
 
 note "the corrupted reply is counted; keypad 2 is reported offline"
 s=$(wait_state display status/b1 '.bus.frames_bad >= 1' 10) ||
@@ -159,9 +178,17 @@ rated=$(wait_line events '.score == 4' 12) || fail "no event/rated from the pad"
 expect '.ticket == "A001" and .counter == "c01" and .suspicious == false' "$rated" "pad rating"
 grep -q 'pad 11 ticket "A001" armed' "$T/sim.log" || fail "the pad was never armed with A001"
 
-note "a rating typed on the staff keypad is flagged"
-rated=$(wait_line events '.score == 2' 12) || fail "no event/rated from the staff keypad"
-expect '.ticket == "A002" and .suspicious == true and (.flags | index("staff-keypad"))' "$rated" "staff-keypad rating"
+note "RATE on the staff keypad invites a rating; the visitor rates on the pad"
+inv=$(wait_line events '.ticket == "A002" and (keys | sort) == ["at","counter","counter_name","counter_name_en","counter_number","seq","staff_id","ticket"]' 12) ||
+  fail "no event/rating-invited for A002"
+expect '.counter == "c01" and .counter_number == 1 and .counter_name_en == "Window 1" and .staff_id == "10023"' "$inv" "rating-invited"
+rated=$(wait_line events '.score == 5' 12) || fail "no event/rated from the pad after the invitation"
+expect '.ticket == "A002" and .suspicious == false and .flags == []' "$rated" "invited rating"
+grep -q 'pad 11 display "PLEASE RATE"' "$T/sim.log" || fail "the pad never prompted"
+until_sim 12
+grep -q 'keypad 1 display "RATED"' "$T/sim.log" || sleep 1
+grep -q 'keypad 1 display "RATED"' "$T/sim.log" || fail "a second RATE did not show RATED"
+[ "$(count_lines events '(.flags // []) | index("staff-keypad")')" -eq 0 ] || fail "a staff-keypad score was made"
 
 note "each press called exactly once"
 [ "$(count_lines events '.ticket == "A001" and .call_count != null')" -eq 1 ] || fail "A001 called twice"

@@ -283,7 +283,16 @@ static void test_login_transfer_logout_entry(void **state)
     press(&k, 2);
     press(&k, 3);
     press(&k, KEYPAD_ENTER);
+    assert_string_equal(keypad_display(&k), "P-");   /* now the PIN */
+    press(&k, 4);
+    press(&k, 7);
+    press(&k, 1);
+    assert_string_equal(keypad_display(&k), "P-***"); /* never the digits */
+    assert_null(strpbrk(keypad_display(&k), "0123456789"));
+    press(&k, KEYPAD_ENTER);
     assert_string_equal(keypad_display(&k), "----");
+    assert_int_equal(k.npin, 0);                       /* wiped once queued */
+    assert_null(memchr(k.pin, '4', sizeof k.pin));
 
     press(&k, KEYPAD_TRANSFER);
     press(&k, KEYPAD_ENTER);                /* no number yet: refused, entry stays */
@@ -297,21 +306,90 @@ static void test_login_transfer_logout_entry(void **state)
     press(&k, KEYPAD_LOGIN);
     press(&k, KEYPAD_ENTER);                /* empty login = logout */
 
-    press(&k, KEYPAD_RATE);
-    press(&k, 8);                           /* not a score: refused */
-    press(&k, 4);
+    press(&k, KEYPAD_RATE);                 /* invites a rating: no score follows */
+    assert_string_equal(keypad_display(&k), "----");
+    press(&k, 4);                           /* a digit outside an entry: refused */
 
     bus_poll_reply pr = poll_dev(kp_byte, &k, 6, 2);
     assert_int_equal(pr.count, 4);
     assert_int_equal(pr.ev[0].kind, BUS_EV_LOGIN);
-    assert_int_equal(pr.ev[0].len, 4);
-    assert_memory_equal(pr.ev[0].data, "1023", 4);
+    assert_int_equal(pr.ev[0].len, 8);
+    assert_memory_equal(pr.ev[0].data, "1023*471", 8);
     assert_int_equal(pr.ev[1].kind, BUS_EV_TRANSFER);
     assert_memory_equal(pr.ev[1].data, "7", 1);
     assert_int_equal(pr.ev[2].kind, BUS_EV_LOGOUT);
-    assert_int_equal(pr.ev[3].kind, BUS_EV_RATE);
-    assert_int_equal(pr.ev[3].data[0], 4);
+    assert_int_equal(pr.ev[3].kind, BUS_EV_INVITE);
+    assert_int_equal(pr.ev[3].len, 0);
     assert_int_equal(k.refused, 3);
+}
+
+/* ENTER at the PIN prompt with nothing typed: the old frame (pinless halls). */
+static void test_login_without_pin_sends_the_old_frame(void **state)
+{
+    (void)state;
+    keypad k = make_keypad(6, 1);
+    press(&k, KEYPAD_LOGIN);
+    press(&k, 5);
+    press(&k, KEYPAD_ENTER);
+    press(&k, KEYPAD_ENTER);
+    bus_poll_reply pr = poll_dev(kp_byte, &k, 6, 1);
+    assert_int_equal(pr.count, 1);
+    assert_int_equal(pr.ev[0].kind, BUS_EV_LOGIN);
+    assert_int_equal(pr.ev[0].len, 1);
+    assert_int_equal(pr.ev[0].data[0], '5');
+}
+
+static void test_pin_is_bounded_and_clear_wipes_it(void **state)
+{
+    (void)state;
+    keypad k = make_keypad(6, 1);
+    press(&k, KEYPAD_LOGIN);
+    press(&k, 9);
+    press(&k, KEYPAD_ENTER);
+    for (int i = 0; i < BUS_PIN_MAX + 2; i++)
+        press(&k, 3);
+    assert_int_equal(k.refused, 2);
+    assert_string_equal(keypad_display(&k), "P-********");
+    press(&k, KEYPAD_CLEAR);                /* abandoned: nothing queued, PIN gone */
+    assert_int_equal(k.npin, 0);
+    assert_null(memchr(k.pin, '3', sizeof k.pin));
+    press(&k, KEYPAD_LOGIN);
+    press(&k, 9);
+    press(&k, KEYPAD_ENTER);
+    for (int i = 0; i < BUS_PIN_MAX; i++)
+        press(&k, 2);
+    press(&k, KEYPAD_ENTER);
+    bus_poll_reply pr = poll_dev(kp_byte, &k, 6, 1);
+    assert_int_equal(pr.count, 1);
+    assert_int_equal(pr.ev[0].len, 2 + BUS_PIN_MAX);
+    assert_memory_equal(pr.ev[0].data, "9*22222222", 2 + BUS_PIN_MAX);
+}
+
+/* The LOGIN frames both ends agree on: with a PIN, without (old firmware), and bad ones. */
+static void test_login_event_validation(void **state)
+{
+    (void)state;
+    static const struct { const char *data; int ok; size_t staff, pin; } cases[] = {
+        {"1023", 1, 4, 0},       {"1023*4711", 1, 4, 4},  {"12345678*87654321", 1, 8, 8},
+        {"*4711", 0, 0, 0},      {"1023*", 0, 0, 0},      {"1023*47*1", 0, 0, 0},
+        {"123456789", 0, 0, 0},  {"1*123456789", 0, 0, 0}, {"10a3*1", 0, 0, 0},
+        {"1023*4x", 0, 0, 0},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        bus_event e = {.seq = 1, .kind = BUS_EV_LOGIN, .len = (uint8_t)strlen(cases[i].data)};
+        memcpy(e.data, cases[i].data, e.len);
+        assert_int_equal(bus_event_valid(&e), cases[i].ok);
+        if (!cases[i].ok)
+            continue;
+        const uint8_t *pin;
+        size_t pin_len, staff = bus_login_split(&e, &pin, &pin_len);
+        assert_int_equal(staff, cases[i].staff);
+        assert_int_equal(pin_len, cases[i].pin);
+    }
+    bus_event inv = {.seq = 1, .kind = BUS_EV_INVITE, .len = 0};
+    assert_int_equal(bus_event_valid(&inv), 1);
+    inv.len = 1;
+    assert_int_equal(bus_event_valid(&inv), 0);
 }
 
 static void test_staff_number_length_is_bounded(void **state)
@@ -322,6 +400,7 @@ static void test_staff_number_length_is_bounded(void **state)
     for (int i = 0; i < BUS_STAFF_MAX + 3; i++)
         press(&k, 1 + i % 9);
     press(&k, KEYPAD_ENTER);
+    press(&k, KEYPAD_ENTER);                /* no PIN */
     assert_int_equal(k.refused, 3);
     bus_poll_reply pr = poll_dev(kp_byte, &k, 6, 1);
     assert_int_equal(pr.count, 1);
@@ -427,6 +506,9 @@ int main(void)
         cmocka_unit_test(test_beep_once_even_when_request_repeats),
         cmocka_unit_test(test_login_transfer_logout_entry),
         cmocka_unit_test(test_staff_number_length_is_bounded),
+        cmocka_unit_test(test_login_without_pin_sends_the_old_frame),
+        cmocka_unit_test(test_pin_is_bounded_and_clear_wipes_it),
+        cmocka_unit_test(test_login_event_validation),
         cmocka_unit_test(test_rating_pad_one_score_per_ticket),
         cmocka_unit_test(test_rating_pad_two_keys_at_once_count_for_nothing),
         cmocka_unit_test(test_beeper_pattern),

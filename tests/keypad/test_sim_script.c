@@ -51,6 +51,19 @@ static void test_good_script(void **state)
     assert_int_equal(s.act[5].kind, SIM_END);
 }
 
+static void test_login_with_pin_and_keypad_rate(void **state)
+{
+    (void)state;
+    const char *text = "keypad 1\nat 1 keypad 1 login 1023 4711\nat 2 keypad 1 login 7\nat 3 keypad 1 rate\n";
+    assert_int_equal(sim_script_parse(&s, text, "t", err, sizeof err), 0);
+    assert_int_equal(s.nact, 3);
+    assert_string_equal(s.act[0].text, "1023");
+    assert_string_equal(s.act[0].pin, "4711");
+    assert_string_equal(s.act[1].text, "7");
+    assert_string_equal(s.act[1].pin, "");
+    assert_int_equal(s.act[2].kind, SIM_RATE);
+}
+
 static void refused(const char *text, const char *want)
 {
     assert_int_equal(sim_script_parse(&s, text, "bad.txt", err, sizeof err), -1);
@@ -76,6 +89,10 @@ static void test_mistakes_are_refused_with_line(void **state)
     refused("keypad 1\nat 1 keypad 1 type 12a\n", "digits");
     refused("keypad 1\nat 1 keypad 1 type 123456789\n", "digits");
     refused("pad 1\nat 1 pad 1 login 12\n", "keypads");
+    refused("keypad 1\nat 1 keypad 1 login 12 34a\n", "PIN");
+    refused("keypad 1\nat 1 keypad 1 login 12 123456789\n", "PIN");
+    refused("keypad 1\nat 1 keypad 1 login 12 34 56\n", "PIN");
+    refused("keypad 1\nat 1 keypad 1 rate 4\n", "invites");
     refused("keypad 1\nat 1 keypad 1 silent now\n", "no argument");
     refused("keypad 1\nat 1 keypad 1 end\n", "unknown action 'end'");
     refused("keypad 1\nfrobnicate\n", "unknown statement");
@@ -87,6 +104,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_good_script),
+        cmocka_unit_test(test_login_with_pin_and_keypad_rate),
         cmocka_unit_test(test_mistakes_are_refused_with_line),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -228,11 +228,13 @@ static void keypad_sequence(sim *s, const sim_action *a, int64_t at)
     }
     int first = a->kind == SIM_LOGIN ? KEYPAD_LOGIN : a->kind == SIM_TRANSFER ? KEYPAD_TRANSFER : KEYPAD_RATE;
     at = press(s, at, a->dev, 1u << first, 0);
-    if (a->kind == SIM_RATE) {
-        press(s, at, a->dev, 1u << (KEYPAD_K0 + a->n), 0);
+    if (a->kind == SIM_RATE)
         return;
-    }
     at = press_digits(s, at, a->dev, a->text);
+    at = press(s, at, a->dev, 1u << KEYPAD_ENTER, 0);
+    if (a->kind != SIM_LOGIN || !a->text[0])
+        return;
+    at = press_digits(s, at, a->dev, a->pin); /* the PIN prompt; none typed: pinless */
     press(s, at, a->dev, 1u << KEYPAD_ENTER, 0);
 }
 
@@ -266,7 +268,7 @@ static int run_action(sim *s, const sim_action *a)
     if (a->kind == SIM_PRESS || a->kind == SIM_BOUNCE)
         snprintf(arg, sizeof arg, " %s", d->decl->is_pad ? (const char[]){(char)('0' + a->key), 0}
                                                           : keypad_key_name(a->key));
-    else if (a->kind == SIM_RATE || a->kind == SIM_NOISE || (a->kind == SIM_REBOOT && a->n >= 0))
+    else if ((a->kind == SIM_RATE && d->decl->is_pad) || a->kind == SIM_NOISE || (a->kind == SIM_REBOOT && a->n >= 0))
         snprintf(arg, sizeof arg, " %d", a->n);
     else if (a->text[0])
         snprintf(arg, sizeof arg, " %s", a->text);
@@ -314,6 +316,11 @@ static void describe_event(char *buf, size_t len, const bus_event *e)
         snprintf(buf, len, "key %s", bus_key_name(e->data[0]));
     else if (e->kind == BUS_EV_RATE)
         snprintf(buf, len, "rate %u %.*s", e->data[0], e->len - 1, (const char *)e->data + 1);
+    else if (e->kind == BUS_EV_LOGIN) {
+        const uint8_t *pin;
+        size_t pin_len, staff = bus_login_split(e, &pin, &pin_len);
+        snprintf(buf, len, "login %.*s%s", (int)staff, (const char *)e->data, pin_len ? " pin ****" : "");
+    }
     else
         snprintf(buf, len, "%s %.*s", kind, e->len, (const char *)e->data);
 }

@@ -136,16 +136,27 @@ static const char *parse_argument(sim_action *a, int is_pad, char **w, int n)
             return "unknown key";
         }
         return NULL;
-    case SIM_TYPE:
     case SIM_LOGIN:
+        if (is_pad)
+            return "is for keypads";
+        if (n > 2)
+            return "expects a staff number and a PIN";
+        strcpy(a->text, n ? w[0] : "");
+        if (n == 2 && (strlen(w[1]) < 1 || !digits_ok(w[1], 8)))
+            return "expects a PIN of 1..8 digits";
+        strcpy(a->pin, n == 2 ? w[1] : "");
+        return digits_ok(a->text, 8) ? NULL : "expects 1..8 digits";
+    case SIM_TYPE:
     case SIM_TRANSFER:
         if (is_pad)
             return "is for keypads";
-        if (n > 1 || (a->kind != SIM_LOGIN && n == 0))
+        if (n != 1)
             return "expects digits";
-        strcpy(a->text, n ? w[0] : "");
+        strcpy(a->text, w[0]);
         return digits_ok(a->text, 8) ? NULL : "expects 1..8 digits";
     case SIM_RATE:
+        if (!is_pad)
+            return n == 0 ? NULL : "a keypad's RATE invites a rating: no score";
         if (n != 1 || parse_long(w[0], 1, 5, &v) != 0)
             return "expects a score 1..5";
         a->n = (int)v;

@@ -22,9 +22,9 @@ typedef enum {
     SIM_PRESS,     /* key: hold it down for a normal press */
     SIM_BOUNCE,    /* key: press with contact chatter first */
     SIM_TYPE,      /* text: digits, one press each */
-    SIM_LOGIN,     /* text: LOGIN, digits, ENTER (no digits: logout) */
+    SIM_LOGIN,     /* text: LOGIN, digits, ENTER, pin, ENTER (no digits: logout) */
     SIM_TRANSFER,  /* text: TRANSFER, digits, ENTER */
-    SIM_RATE,      /* n: score 1..5 (pad key, or RATE + digit on a keypad) */
+    SIM_RATE,      /* pads, n: score 1..5; keypads: RATE alone (invite a rating) */
     SIM_SILENT,    /* stop answering (still hears and acts) */
     SIM_ANSWER,    /* answer again */
     SIM_NOISE,     /* n random bytes go out before the next reply */
@@ -43,6 +43,7 @@ typedef struct {
     int key;               /* SIM_PRESS, SIM_BOUNCE: keypad_key or score */
     int n;
     char text[SIM_TEXT_MAX];
+    char pin[SIM_TEXT_MAX]; /* SIM_LOGIN: "" = ENTER at the PIN prompt (pinless) */
 } sim_action;
 
 typedef struct {
